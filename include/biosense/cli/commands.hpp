@@ -1,0 +1,23 @@
+#pragma once
+/// One function per subcommand, each in its own file under src/cli/.
+/// Each returns an exit code (exit_code.hpp) and reports through `log`.
+#include <iosfwd>
+
+#include "biosense/cli/invocation.hpp"
+
+namespace biosense {
+
+struct CommandContext {
+  const GlobalOptions& global;
+  Logger& log;
+  std::ostream& out;  ///< data output (stdout); logs go to `log`
+};
+
+int run_compare(const CommandContext& ctx, const CompareOptions& options);
+int run_models_check(const CommandContext& ctx, const ModelsCheckOptions& options);
+
+/// Runs the parsed command, turning uncaught errors into exit codes:
+/// UsageError -> 1, ModelError and other failures -> 2.
+int dispatch(const Invocation& invocation, std::ostream& out, std::ostream& err);
+
+}  // namespace biosense

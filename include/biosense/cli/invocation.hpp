@@ -1,0 +1,50 @@
+#pragma once
+/// The parsed command line. parse_command_line() is pure: tests call it with
+/// a vector of words and inspect the result; nothing runs, nothing is read.
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "biosense/compare/writer.hpp"
+#include "biosense/util/log.hpp"
+
+namespace biosense {
+
+struct GlobalOptions {
+  LogFormat log_format = LogFormat::Text;
+  int verbosity = 0;       ///< -v: debug logging
+  std::string models_dir;  ///< empty: the standard search path (models.hpp)
+};
+
+struct CompareOptions {
+  std::string known;
+  std::string unknown;
+  double tolerance = 0.6;
+  int cpus = 1;  ///< -1: every core
+  bool show_distance = false;
+  CompareFormat format = CompareFormat::Text;
+  int upsample = 1;
+};
+
+struct ModelsCheckOptions {};
+
+using CommandOptions = std::variant<CompareOptions, ModelsCheckOptions>;
+
+struct Invocation {
+  GlobalOptions global;
+  CommandOptions command;
+};
+
+/// Either an invocation to run, or a message (help, version or a usage error)
+/// to print with the exit code to return.
+struct ParseOutcome {
+  std::optional<Invocation> invocation;
+  int exit_code = 0;
+  std::string message;
+};
+
+/// `args` excludes the program name.
+ParseOutcome parse_command_line(const std::vector<std::string>& args);
+
+}  // namespace biosense

@@ -1,0 +1,57 @@
+#pragma once
+/// The face engine on dlib: HOG detection, 5-point landmarks, 150x150 chips
+/// with 0.25 padding and the ResNet encoder — face_recognition's math, so one
+/// photo gives the same 128 numbers (see tests/test_parity.cpp).
+#include <chrono>
+#include <memory>
+
+#include "biosense/engine/face.hpp"
+#include "biosense/engine/models.hpp"
+
+namespace biosense {
+
+struct EngineOptions {
+  /// HOG upsampling passes; 1 finds faces down to ~40 px (face_recognition's default).
+  int upsample = 1;
+  /// Larger photos are shrunk to this longest side before detection, as the
+  /// face_recognition CLI does; boxes are reported in original coordinates.
+  long max_dimension = 1600;
+  ImageLimits limits;
+};
+
+/// Time spent per stage, summed over every image this engine analysed.
+struct StageTimes {
+  using Duration = std::chrono::nanoseconds;
+  Duration decode{0}, detect{0}, landmarks{0}, encode{0};
+  long images = 0;
+  long faces = 0;
+  StageTimes& operator+=(const StageTimes& o);
+};
+
+struct EngineState;  // dlib objects; defined in dlib_engine.cpp
+
+/// Not thread-safe: one instance per worker thread. Construction copies the
+/// shared weights (cheap next to reading them from disk again).
+class DlibEngine final : public FaceEngine {
+ public:
+  DlibEngine(std::shared_ptr<const Models> models, EngineOptions options);
+  ~DlibEngine() override;
+  DlibEngine(const DlibEngine&) = delete;
+  DlibEngine& operator=(const DlibEngine&) = delete;
+
+  using FaceEngine::analyze;
+  AnalysisResult analyze(const std::uint8_t* data, std::size_t size) override;
+  /// Analyses already-decoded pixels.
+  FaceAnalysis analyze_image(const RgbImage& image);
+
+  const StageTimes& times() const { return times_; }
+  const EngineOptions& options() const { return options_; }
+
+ private:
+  std::shared_ptr<const Models> models_;
+  EngineOptions options_;
+  std::unique_ptr<EngineState> state_;
+  StageTimes times_;
+};
+
+}  // namespace biosense

@@ -1,0 +1,103 @@
+/// `biosense compare KNOWN UNKNOWN`: face_recognition's batch mode.
+#include <unistd.h>
+
+#include <atomic>
+#include <iostream>
+#include <mutex>
+
+#include <fmt/format.h>
+
+#include "biosense/cli/commands.hpp"
+#include "biosense/cli/exit_code.hpp"
+#include "biosense/compare/compare.hpp"
+#include "biosense/engine/dlib_engine.hpp"
+#include "biosense/util/parallel.hpp"
+
+namespace biosense {
+namespace {
+
+/// One engine per worker thread, built once and handed out to parallel_for.
+class EnginePool {
+ public:
+  EnginePool(const std::shared_ptr<const Models>& models, const EngineOptions& options, int threads) {
+    for (int i = 0; i < threads; ++i) engines_.push_back(std::make_unique<DlibEngine>(models, options));
+  }
+  int size() const { return static_cast<int>(engines_.size()); }
+  /// For parallel_for's make_state: each call hands out the next engine.
+  auto lender() {
+    return [this] { return engines_.at(next_++ % engines_.size()).get(); };
+  }
+
+ private:
+  std::vector<std::unique_ptr<DlibEngine>> engines_;
+  std::atomic<std::size_t> next_{0};
+};
+
+AnalysisResult analyze_file(DlibEngine& engine, const std::filesystem::path& file) {
+  auto bytes = read_image_file(file, engine.options().limits.max_bytes);
+  if (auto* invalid = std::get_if<InvalidImage>(&bytes)) return *invalid;
+  return engine.analyze(std::get<Bytes>(bytes));
+}
+
+std::vector<KnownFace> load_known(EnginePool& pool, const std::vector<std::filesystem::path>& files, Logger& log) {
+  std::vector<AnalysisResult> analyses(files.size());
+  parallel_for(files.size(), pool.size(), pool.lender(),
+               [&](DlibEngine* engine, std::size_t i) { analyses[i] = analyze_file(*engine, files[i]); });
+  std::vector<KnownFace> known;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const std::string file = files[i].string();
+    if (const auto* invalid = std::get_if<InvalidImage>(&analyses[i])) {
+      log.warn(fmt::format("cannot read known photo {}: {}. Ignoring file.", file, invalid->reason));
+      continue;
+    }
+    const auto& faces = std::get<FaceAnalysis>(analyses[i]).faces;
+    if (faces.empty()) {
+      log.warn(fmt::format("No faces found in {}. Ignoring file.", file));
+      continue;
+    }
+    if (faces.size() > 1)
+      log.warn(fmt::format("More than one face found in {}. Only considering the first face.", file));
+    known.push_back(KnownFace{known_name(files[i]), files[i], faces.front().encoding});
+  }
+  return known;
+}
+
+}  // namespace
+
+int run_compare(const CommandContext& ctx, const CompareOptions& options) {
+  const auto known_files = list_images(options.known);
+  const auto unknown_files = list_images(options.unknown);
+  const int threads = resolve_threads(options.cpus);
+  limit_blas_threads(threads);
+
+  EngineOptions engine_options;
+  engine_options.upsample = options.upsample;
+  EnginePool pool(Models::load(ctx.global.models_dir), engine_options, threads);
+  const auto calibration = make_provisional_calibration();
+
+  const std::vector<KnownFace> known = load_known(pool, known_files, ctx.log);
+  if (known.empty()) ctx.log.warn("no usable known faces: every face will be unknown_person");
+
+  // Results are printed in input order as soon as every earlier one is done.
+  const auto writer = make_compare_writer(options.format, ctx.out, known, options.show_distance);
+  const bool progress = isatty(STDERR_FILENO) == 1;
+  std::vector<std::optional<PhotoResult>> results(unknown_files.size());
+  std::size_t next_to_print = 0;
+  std::mutex print_mutex;  // guards results, next_to_print and the writer
+  parallel_for(unknown_files.size(), pool.size(), pool.lender(), [&](DlibEngine* engine, std::size_t i) {
+    PhotoResult result =
+        judge_photo(unknown_files[i], analyze_file(*engine, unknown_files[i]), known, options.tolerance, *calibration);
+    std::lock_guard<std::mutex> lock(print_mutex);
+    results[i] = std::move(result);
+    while (next_to_print < results.size() && results[next_to_print]) {
+      writer->write(*results[next_to_print]);
+      results[next_to_print].reset();
+      ++next_to_print;
+    }
+    if (progress) std::cerr << fmt::format("\r{}/{} photos", next_to_print, results.size()) << std::flush;
+  });
+  if (progress) std::cerr << '\n';
+  return to_int(ExitCode::Ok);
+}
+
+}  // namespace biosense

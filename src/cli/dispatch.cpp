@@ -1,0 +1,43 @@
+#include <ostream>
+
+#include <fmt/format.h>
+
+#include "biosense/cli/commands.hpp"
+#include "biosense/cli/errors.hpp"
+#include "biosense/cli/exit_code.hpp"
+#include "biosense/engine/models.hpp"
+
+namespace biosense {
+namespace {
+
+template <class... Ts>
+struct overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+overloaded(Ts...) -> overloaded<Ts...>;
+
+}  // namespace
+
+int dispatch(const Invocation& inv, std::ostream& out, std::ostream& err) {
+  Logger log(err, inv.global.log_format, inv.global.verbosity > 0 ? LogLevel::Debug : LogLevel::Info);
+  const CommandContext ctx{inv.global, log, out};
+  try {
+    return std::visit(overloaded{
+                          [&](const CompareOptions& o) { return run_compare(ctx, o); },
+                          [&](const ModelsCheckOptions& o) { return run_models_check(ctx, o); },
+                      },
+                      inv.command);
+  } catch (const UsageError& e) {
+    log.error(e.what());
+    return to_int(ExitCode::Usage);
+  } catch (const ModelError& e) {
+    log.error(e.what());
+    return to_int(ExitCode::Infrastructure);
+  } catch (const std::exception& e) {
+    log.error(fmt::format("unexpected failure: {}", e.what()));
+    return to_int(ExitCode::Infrastructure);
+  }
+}
+
+}  // namespace biosense

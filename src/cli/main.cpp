@@ -1,0 +1,15 @@
+/// biosense's entry point: parse, then dispatch. Nothing else lives here.
+#include <iostream>
+
+#include "biosense/cli/commands.hpp"
+
+int main(int argc, char** argv) {
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  const biosense::ParseOutcome parsed = biosense::parse_command_line(args);
+  if (!parsed.invocation) {
+    (parsed.exit_code == 0 ? std::cout : std::cerr) << parsed.message;
+    return parsed.exit_code;
+  }
+  std::ios::sync_with_stdio(false);
+  return biosense::dispatch(*parsed.invocation, std::cout, std::cerr);
+}

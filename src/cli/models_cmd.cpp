@@ -1,0 +1,40 @@
+/// `biosense models check`: every weight file present, with the published
+/// SHA-256, and the two the engine runs actually load.
+#include <ostream>
+
+#include <fmt/format.h>
+
+#include "biosense/cli/commands.hpp"
+#include "biosense/cli/exit_code.hpp"
+#include "biosense/engine/checksum.hpp"
+#include "biosense/engine/models.hpp"
+
+namespace biosense {
+
+int run_models_check(const CommandContext& ctx, const ModelsCheckOptions&) {
+  bool ok = true;
+  for (const auto& [file, expected] : expected_model_sums()) {
+    try {
+      const auto path = find_model(file, ctx.global.models_dir);
+      const std::string actual = sha256_file(path);
+      if (actual != expected) {
+        ok = false;
+        ctx.out << fmt::format("BAD      {}  sha256 {} (expected {})\n", path.string(), actual, expected);
+      } else {
+        ctx.out << fmt::format("OK       {}\n", path.string());
+      }
+    } catch (const std::exception& e) {
+      ok = false;
+      ctx.out << fmt::format("MISSING  {}: {}\n", file, e.what());
+    }
+  }
+  if (ok) {
+    Models::load(ctx.global.models_dir);  // throws ModelError if the weights do not deserialize
+    ctx.out << "models load: OK\n";
+    return to_int(ExitCode::Ok);
+  }
+  ctx.log.error("model files are missing or corrupt: run scripts/setup.sh");
+  return to_int(ExitCode::Infrastructure);
+}
+
+}  // namespace biosense

@@ -1,0 +1,128 @@
+#include "biosense/engine/dlib_engine.hpp"
+
+#include <dlib/image_transforms.h>
+
+#include <algorithm>
+
+#include "net.hpp"
+
+namespace biosense {
+
+StageTimes& StageTimes::operator+=(const StageTimes& o) {
+  decode += o.decode;
+  detect += o.detect;
+  landmarks += o.landmarks;
+  encode += o.encode;
+  images += o.images;
+  faces += o.faces;
+  return *this;
+}
+
+struct EngineState {
+  dlib::frontal_face_detector detector = dlib::get_frontal_face_detector();
+  dlib::shape_predictor landmarks5;
+  net::anet_type encoder;
+};
+
+namespace {
+
+class StageClock {
+ public:
+  explicit StageClock(StageTimes::Duration& sink) : sink_(sink), start_(std::chrono::steady_clock::now()) {}
+  ~StageClock() { sink_ += std::chrono::steady_clock::now() - start_; }
+  StageClock(const StageClock&) = delete;
+  StageClock& operator=(const StageClock&) = delete;
+
+ private:
+  StageTimes::Duration& sink_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+/// face_recognition's detector call: upsample with pyramid_up (pyramid_down<2>)
+/// `upsample` times, detect, and map the boxes back down.
+std::vector<dlib::rectangle> detect_faces(dlib::frontal_face_detector& detector, const RgbImage& image, int upsample) {
+  if (upsample <= 0) return detector(image);
+  dlib::pyramid_down<2> pyr;
+  RgbImage up;
+  dlib::pyramid_up(image, up, pyr);
+  for (int i = 1; i < upsample; ++i) dlib::pyramid_up(up);
+  std::vector<dlib::rectangle> boxes = detector(up);
+  for (auto& box : boxes) box = pyr.rect_down(box, static_cast<unsigned int>(upsample));
+  return boxes;
+}
+
+FaceBox scaled_box(const dlib::rectangle& r, double scale) {
+  auto s = [scale](long v) { return static_cast<long>(std::lround(static_cast<double>(v) * scale)); };
+  return FaceBox{s(r.left()), s(r.top()), s(r.right()), s(r.bottom())};
+}
+
+}  // namespace
+
+DlibEngine::DlibEngine(std::shared_ptr<const Models> models, EngineOptions options)
+    : models_(std::move(models)), options_(options), state_(std::make_unique<EngineState>()) {
+  state_->landmarks5 = models_->loaded().landmarks5;
+  state_->encoder = models_->loaded().encoder;
+}
+
+DlibEngine::~DlibEngine() = default;
+
+AnalysisResult DlibEngine::analyze(const std::uint8_t* data, std::size_t size) {
+  DecodeResult decoded = [&] {
+    StageClock clock(times_.decode);
+    return decode_image(data, size, options_.limits);
+  }();
+  if (auto* invalid = std::get_if<InvalidImage>(&decoded)) return *invalid;
+  return analyze_image(std::get<RgbImage>(decoded));
+}
+
+FaceAnalysis DlibEngine::analyze_image(const RgbImage& original) {
+  FaceAnalysis result;
+  result.width = original.nc();
+  result.height = original.nr();
+  ++times_.images;
+
+  // Shrink very large photos first, as the face_recognition CLI does.
+  RgbImage shrunk;
+  const RgbImage* image = &original;
+  double scale_back = 1.0;
+  const long longest = std::max(original.nr(), original.nc());
+  if (options_.max_dimension > 0 && longest > options_.max_dimension) {
+    StageClock clock(times_.decode);
+    const double f = static_cast<double>(options_.max_dimension) / static_cast<double>(longest);
+    shrunk.set_size(std::max(1L, std::lround(static_cast<double>(original.nr()) * f)),
+                    std::max(1L, std::lround(static_cast<double>(original.nc()) * f)));
+    dlib::resize_image(original, shrunk, dlib::interpolate_bilinear());
+    image = &shrunk;
+    scale_back = static_cast<double>(longest) / static_cast<double>(std::max(shrunk.nr(), shrunk.nc()));
+  }
+
+  std::vector<dlib::rectangle> boxes;
+  {
+    StageClock clock(times_.detect);
+    boxes = detect_faces(state_->detector, *image, options_.upsample);
+  }
+  if (boxes.empty()) return result;
+
+  std::vector<dlib::chip_details> chips;
+  {
+    StageClock clock(times_.landmarks);
+    chips.reserve(boxes.size());
+    for (const auto& box : boxes)
+      chips.push_back(dlib::get_face_chip_details(state_->landmarks5(*image, box), 150, 0.25));
+  }
+  {
+    StageClock clock(times_.encode);
+    dlib::array<RgbImage> faces;
+    dlib::extract_image_chips(*image, chips, faces);
+    const std::vector<dlib::matrix<float, 0, 1>> encodings = state_->encoder(faces, 16);
+    result.faces.resize(boxes.size());
+    for (std::size_t i = 0; i < boxes.size(); ++i) {
+      result.faces[i].box = scaled_box(boxes[i], scale_back);
+      std::copy(encodings[i].begin(), encodings[i].end(), result.faces[i].encoding.begin());
+    }
+  }
+  times_.faces += static_cast<long>(boxes.size());
+  return result;
+}
+
+}  // namespace biosense
