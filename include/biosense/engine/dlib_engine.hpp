@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "biosense/engine/face.hpp"
+#include "biosense/engine/image.hpp"
 #include "biosense/engine/models.hpp"
 
 namespace biosense {

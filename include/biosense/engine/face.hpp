@@ -7,7 +7,7 @@
 #include <variant>
 #include <vector>
 
-#include "biosense/engine/image.hpp"
+#include "biosense/engine/values.hpp"
 
 namespace biosense {
 

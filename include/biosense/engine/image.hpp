@@ -20,9 +20,10 @@
 #include <variant>
 #include <vector>
 
+#include "biosense/engine/values.hpp"
+
 namespace biosense {
 
-using Bytes = std::vector<std::uint8_t>;
 using RgbImage = dlib::matrix<dlib::rgb_pixel>;
 
 enum class ImageFormat { Jpeg, Png, Gif, Bmp, Unknown };
@@ -31,12 +32,6 @@ enum class ImageFormat { Jpeg, Png, Gif, Bmp, Unknown };
 struct ImageLimits {
   std::size_t max_bytes = 25u * 1024u * 1024u;  ///< encoded size
   std::uint64_t max_pixels = 40'000'000;        ///< width * height claimed by the header
-};
-
-/// Why an input could not be turned into pixels. A value, not an exception:
-/// bad photos are expected input for this tool.
-struct InvalidImage {
-  std::string reason;
 };
 
 using DecodeResult = std::variant<RgbImage, InvalidImage>;
