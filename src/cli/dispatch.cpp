@@ -6,6 +6,7 @@
 #include "biosense/cli/errors.hpp"
 #include "biosense/cli/exit_code.hpp"
 #include "biosense/engine/models.hpp"
+#include "biosense/storage/repository.hpp"
 
 namespace biosense {
 namespace {
@@ -26,12 +27,18 @@ int dispatch(const Invocation& inv, std::ostream& out, std::ostream& err) {
     return std::visit(overloaded{
                           [&](const CompareOptions& o) { return run_compare(ctx, o); },
                           [&](const ModelsCheckOptions& o) { return run_models_check(ctx, o); },
+                          [&](const DbMigrateOptions& o) { return run_db_migrate(ctx, o); },
+                          [&](const DbStatusOptions& o) { return run_db_status(ctx, o); },
+                          [&](const ImportOptions& o) { return run_import(ctx, o); },
                       },
                       inv.command);
   } catch (const UsageError& e) {
     log.error(e.what());
     return to_int(ExitCode::Usage);
   } catch (const ModelError& e) {
+    log.error(e.what());
+    return to_int(ExitCode::Infrastructure);
+  } catch (const StorageError& e) {
     log.error(e.what());
     return to_int(ExitCode::Infrastructure);
   } catch (const std::exception& e) {

@@ -15,6 +15,56 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
       ->transform(CLI::CheckedTransformer(kLogFormats, CLI::ignore_case));
   app.add_flag("-v,--verbose", g.verbosity, "More detail in the logs");
   app.add_option("--models-dir", g.models_dir, "Folder with dlib's model files (default: search path)");
+  app.add_option("--db", g.db_url,
+                 "Database: sqlite:PATH or mysql://USER[:PASSWORD]@HOST[:PORT]/DB "
+                 "(default: $BIOSENSE_DB_URL, else sqlite:./biosense.db)");
+}
+
+struct DbCommands {
+  CLI::App* migrate = nullptr;
+  CLI::App* status = nullptr;
+};
+
+DbCommands add_db(CLI::App& app) {
+  auto* db = app.add_subcommand("db", "Database schema");
+  db->require_subcommand(1);
+  return {db->add_subcommand("migrate", "Apply the pending schema migrations (running it again is a no-op)"),
+          db->add_subcommand("status", "List the applied and the pending schema migrations")};
+}
+
+/// "YYYY-MM-DD HH:MM:SS", the form the image tables store.
+std::string check_timestamp(const std::string& text) {
+  static const std::string kShape = "dddd-dd-dd dd:dd:dd";
+  bool ok = text.size() == kShape.size();
+  for (std::size_t i = 0; ok && i < text.size(); ++i)
+    ok = kShape[i] == 'd' ? (text[i] >= '0' && text[i] <= '9') : text[i] == kShape[i];
+  if (ok) {
+    const int month = std::stoi(text.substr(5, 2)), day = std::stoi(text.substr(8, 2));
+    const int hour = std::stoi(text.substr(11, 2)), minute = std::stoi(text.substr(14, 2));
+    const int second = std::stoi(text.substr(17, 2));
+    ok = month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 && minute <= 59 && second <= 59;
+  }
+  return ok ? std::string() : "expected \"YYYY-MM-DD HH:MM:SS\", got \"" + text + "\"";
+}
+
+struct ImportFlags {
+  bool train = false;
+  bool stream = false;
+};
+
+CLI::App* add_import(CLI::App& app, ImportOptions& o, ImportFlags& flags) {
+  auto* cmd = app.add_subcommand("import", "Insert photos as new pending rows, as the capture client does");
+  cmd->add_option("--lan-id", o.lan_id, "The agent's lan_id (stored verbatim, e.g. NA\\user)")
+      ->required()
+      ->check([](const std::string& v) { return v.empty() ? std::string("the lan_id is empty") : std::string(); });
+  auto* kind = cmd->add_option_group("kind", "Which table receives the photos");
+  kind->add_flag("--train", flags.train, "Enrolment photos: train_img");
+  kind->add_flag("--stream", flags.stream, "Webcam snapshots: stream_img");
+  kind->require_option(1);
+  cmd->add_option("--capture-time", o.capture_time, "\"YYYY-MM-DD HH:MM:SS\" (default: the database clock)")
+      ->check(check_timestamp);
+  cmd->add_option("FILE", o.files, "Photo files; any bytes are accepted")->required();
+  return cmd;
 }
 
 CLI::App* add_compare(CLI::App& app, CompareOptions& o) {
@@ -54,6 +104,10 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args) {
   CompareOptions compare;
   CLI::App* compare_cmd = add_compare(app, compare);
   CLI::App* models_check_cmd = add_models(app);
+  const DbCommands db_cmds = add_db(app);
+  ImportOptions import;
+  ImportFlags import_flags;
+  CLI::App* import_cmd = add_import(app, import, import_flags);
 
   ParseOutcome outcome;
   try {
@@ -69,6 +123,14 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args) {
     inv.command = compare;
   else if (models_check_cmd->parsed())
     inv.command = ModelsCheckOptions{};
+  else if (db_cmds.migrate->parsed())
+    inv.command = DbMigrateOptions{};
+  else if (db_cmds.status->parsed())
+    inv.command = DbStatusOptions{};
+  else if (import_cmd->parsed()) {
+    import.kind = import_flags.train ? ImageKind::Train : ImageKind::Stream;
+    inv.command = import;
+  }
   outcome.invocation = inv;
   return outcome;
 }

@@ -15,9 +15,12 @@ struct CommandContext {
 
 int run_compare(const CommandContext& ctx, const CompareOptions& options);
 int run_models_check(const CommandContext& ctx, const ModelsCheckOptions& options);
+int run_db_migrate(const CommandContext& ctx, const DbMigrateOptions& options);
+int run_db_status(const CommandContext& ctx, const DbStatusOptions& options);
+int run_import(const CommandContext& ctx, const ImportOptions& options);
 
 /// Runs the parsed command, turning uncaught errors into exit codes:
-/// UsageError -> 1, ModelError and other failures -> 2.
+/// UsageError -> 1, ModelError, StorageError and other failures -> 2.
 int dispatch(const Invocation& invocation, std::ostream& out, std::ostream& err);
 
 }  // namespace biosense

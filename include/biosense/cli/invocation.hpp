@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "biosense/compare/writer.hpp"
+#include "biosense/storage/records.hpp"
 #include "biosense/util/log.hpp"
 
 namespace biosense {
@@ -15,6 +16,10 @@ struct GlobalOptions {
   LogFormat log_format = LogFormat::Text;
   int verbosity = 0;       ///< -v: debug logging
   std::string models_dir;  ///< empty: the standard search path (models.hpp)
+  /// --db as given; empty when absent. Commands resolve the effective URL
+  /// (flag > $BIOSENSE_DB_URL > sqlite:./biosense.db) with
+  /// resolve_db_url_from_environment() (storage/db_url.hpp), so parsing stays pure.
+  std::string db_url;
 };
 
 struct CompareOptions {
@@ -29,7 +34,19 @@ struct CompareOptions {
 
 struct ModelsCheckOptions {};
 
-using CommandOptions = std::variant<CompareOptions, ModelsCheckOptions>;
+struct DbMigrateOptions {};
+struct DbStatusOptions {};
+
+/// `import`: each file becomes a new N row of stream_img or train_img.
+struct ImportOptions {
+  std::string lan_id;  ///< stored verbatim
+  ImageKind kind = ImageKind::Stream;
+  std::vector<std::string> files;
+  std::string capture_time;  ///< "YYYY-MM-DD HH:MM:SS"; empty: the database clock
+};
+
+using CommandOptions =
+    std::variant<CompareOptions, ModelsCheckOptions, DbMigrateOptions, DbStatusOptions, ImportOptions>;
 
 struct Invocation {
   GlobalOptions global;
