@@ -23,6 +23,9 @@ class EnginePool {
     for (int i = 0; i < threads; ++i) engines_.push_back(std::make_unique<DlibEngine>(models, options));
   }
   int size() const { return static_cast<int>(engines_.size()); }
+  void set_options(const EngineOptions& options) {
+    for (auto& engine : engines_) engine->set_options(options);
+  }
   /// For parallel_for's make_state: each call hands out the next engine.
   auto lender() {
     return [this] { return engines_.at(next_++ % engines_.size()).get(); };
@@ -75,7 +78,13 @@ int run_compare(const CommandContext& ctx, const CompareOptions& options) {
   EnginePool pool(Models::load(ctx.global.models_dir), engine_options, threads);
   const auto calibration = make_provisional_calibration();
 
+  // Like the face_recognition CLI: known photos at full size, unknown ones
+  // shrunk to at most 1600 px before detection.
+  EngineOptions full_size = engine_options;
+  full_size.max_dimension = 0;
+  pool.set_options(full_size);
   const std::vector<KnownFace> known = load_known(pool, known_files, ctx.log);
+  pool.set_options(engine_options);
   if (known.empty()) ctx.log.warn("no usable known faces: every face will be unknown_person");
 
   // Results are printed in input order as soon as every earlier one is done.

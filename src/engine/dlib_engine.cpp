@@ -112,8 +112,12 @@ FaceAnalysis DlibEngine::analyze_image(const RgbImage& original) {
   }
   {
     StageClock clock(times_.encode);
-    dlib::array<RgbImage> faces;
-    dlib::extract_image_chips(*image, chips, faces);
+    // One chip at a time: dlib's batch extract_image_chips() builds its
+    // pyramid over the bounding box of all chips, which makes a face's pixels
+    // (and encoding) depend on the other faces in the photo. face_recognition
+    // extracts per face; so do we. The network still runs one batched pass.
+    std::vector<RgbImage> faces(chips.size());
+    for (std::size_t i = 0; i < chips.size(); ++i) dlib::extract_image_chip(*image, chips[i], faces[i]);
     const std::vector<dlib::matrix<float, 0, 1>> encodings = state_->encoder(faces, 16);
     result.faces.resize(boxes.size());
     for (std::size_t i = 0; i < boxes.size(); ++i) {

@@ -15,7 +15,9 @@ struct EngineOptions {
   /// HOG upsampling passes; 1 finds faces down to ~40 px (face_recognition's default).
   int upsample = 1;
   /// Larger photos are shrunk to this longest side before detection, as the
-  /// face_recognition CLI does; boxes are reported in original coordinates.
+  /// face_recognition CLI does with unknown photos; boxes are reported in
+  /// original coordinates. 0 keeps every photo at full size (the library's
+  /// face_encodings() behaviour).
   long max_dimension = 1600;
   ImageLimits limits;
 };
@@ -47,6 +49,7 @@ class DlibEngine final : public FaceEngine {
 
   const StageTimes& times() const { return times_; }
   const EngineOptions& options() const { return options_; }
+  void set_options(const EngineOptions& options) { options_ = options; }
 
  private:
   std::shared_ptr<const Models> models_;

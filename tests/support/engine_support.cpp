@@ -1,0 +1,29 @@
+#include "support/engine_support.hpp"
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <mutex>
+
+namespace biosense::test {
+
+std::shared_ptr<const Models> shared_models() {
+  static std::once_flag once;
+  static std::shared_ptr<const Models> models;
+  static std::string failure;
+  std::call_once(once, [] {
+    try {
+      models = Models::load();
+    } catch (const ModelError& e) {
+      failure = e.what();
+    }
+  });
+  if (!models) FAIL("model weights unavailable (run scripts/setup.sh): " << failure);
+  return models;
+}
+
+bool skip_slow() {
+  const char* v = std::getenv("BIOSENSE_SKIP_SLOW");
+  return v != nullptr && std::string(v) == "1";
+}
+
+}  // namespace biosense::test

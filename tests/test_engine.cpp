@@ -1,0 +1,178 @@
+/// The engine against the reference: same faces, same boxes, same 128 numbers
+/// as the Python face_recognition package (tests/fixtures/parity_encodings.csv).
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <thread>
+
+#include "biosense/engine/dlib_engine.hpp"
+#include "support/engine_support.hpp"
+#include "support/test_support.hpp"
+
+using namespace biosense;
+using biosense::test::data_file;
+using biosense::test::read_bytes;
+using biosense::test::shared_models;
+
+namespace {
+
+struct ReferenceFace {
+  FaceBox box;
+  Encoding encoding{};
+};
+
+/// file -> faces in detector order, from the fixture.
+std::map<std::string, std::vector<ReferenceFace>> load_reference() {
+  std::ifstream in(std::filesystem::path(BIOSENSE_SOURCE_DIR) / "tests/fixtures/parity_encodings.csv");
+  REQUIRE(in);
+  std::map<std::string, std::vector<ReferenceFace>> faces;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream fields(line);
+    std::string file, cell;
+    std::getline(fields, file, ',');
+    std::vector<double> values;
+    while (std::getline(fields, cell, ',')) values.push_back(std::stod(cell));
+    REQUIRE(values.size() == 5 + kEncodingSize);
+    ReferenceFace face;
+    face.box = FaceBox{static_cast<long>(values[1]), static_cast<long>(values[2]), static_cast<long>(values[3]),
+                       static_cast<long>(values[4])};
+    for (std::size_t i = 0; i < kEncodingSize; ++i) face.encoding[i] = static_cast<float>(values[5 + i]);
+    faces[file].push_back(face);
+  }
+  return faces;
+}
+
+FaceAnalysis analyze(DlibEngine& engine, const std::filesystem::path& file) {
+  const AnalysisResult result = engine.analyze(read_bytes(file));
+  if (const auto* bad = std::get_if<InvalidImage>(&result)) FAIL(file << ": " << bad->reason);
+  return std::get<FaceAnalysis>(result);
+}
+
+}  // namespace
+
+TEST_CASE("encodings match the Python face_recognition package within 1e-4", "[engine][parity][slow]") {
+  EngineOptions full_size;  // face_encodings() never shrinks a photo
+  full_size.max_dimension = 0;
+  DlibEngine engine(shared_models(), full_size);
+  const auto reference = load_reference();
+  REQUIRE(reference.size() >= 10);
+  double worst = 0.0;
+  for (const auto& [file, expected] : reference) {
+    INFO(file);
+    const FaceAnalysis analysis = analyze(engine, data_file(file));
+    REQUIRE(analysis.faces.size() == expected.size());
+    for (std::size_t f = 0; f < expected.size(); ++f) {
+      const Face& face = analysis.faces[f];
+      CHECK(face.box.left == expected[f].box.left);
+      CHECK(face.box.top == expected[f].box.top);
+      CHECK(face.box.right == expected[f].box.right);
+      CHECK(face.box.bottom == expected[f].box.bottom);
+      for (std::size_t i = 0; i < kEncodingSize; ++i) {
+        const double diff = std::abs(static_cast<double>(face.encoding[i]) - expected[f].encoding[i]);
+        worst = std::max(worst, diff);
+      }
+    }
+  }
+  INFO("largest absolute difference " << worst);
+  CHECK(worst <= 1e-4);
+}
+
+TEST_CASE("distance is small for the same person and large for another", "[engine][slow]") {
+  DlibEngine engine(shared_models(), EngineOptions{});
+  const auto obama = analyze(engine, data_file("misc/face_recognition/obama.jpg"));
+  const auto obama2 = analyze(engine, data_file("misc/face_recognition/obama2.jpg"));
+  const auto biden = analyze(engine, data_file("misc/face_recognition/biden.jpg"));
+  REQUIRE(obama.faces.size() == 1);
+  REQUIRE(obama2.faces.size() == 1);
+  REQUIRE(biden.faces.size() == 1);
+  CHECK(face_distance(obama.faces[0].encoding, obama.faces[0].encoding) == 0.0);
+  CHECK(face_distance(obama.faces[0].encoding, obama2.faces[0].encoding) < 0.6);
+  CHECK(face_distance(obama.faces[0].encoding, biden.faces[0].encoding) > 0.6);
+  CHECK(face_distance(obama.faces[0].encoding, biden.faces[0].encoding) ==
+        Approx(face_distance(biden.faces[0].encoding, obama.faces[0].encoding)));
+}
+
+TEST_CASE("what the detector makes of the misc photos", "[engine][slow]") {
+  DlibEngine engine(shared_models(), EngineOptions{});
+  auto faces_in = [&](const char* rel) { return analyze(engine, data_file(rel)).faces.size(); };
+  // Recorded behaviour at upsample 1 (face_recognition's default).
+  CHECK(faces_in("misc/face_recognition/obama-1080p.jpg") == 1);  // shrunk to 1600 px first
+  CHECK(faces_in("misc/face_recognition/obama-720p.jpg") == 1);
+  CHECK(faces_in("misc/face_recognition/obama_partial_face.jpg") == 1);
+  CHECK(faces_in("misc/face_recognition/obama_partial_face2.jpg") == 1);
+  CHECK(faces_in("misc/face_recognition/two_people.jpg") == 2);
+  CHECK(faces_in("misc/face_recognition/obama_and_biden.jpg") == 3);
+  CHECK(faces_in("misc/deepface/couple.jpg") == 2);
+  // A flat image has no face.
+  CHECK(std::get<FaceAnalysis>(engine.analyze(biosense::test::flat_png(640, 480, 90, 120, 200))).faces.empty());
+}
+
+TEST_CASE("large photos are shrunk for detection and boxes come back in original pixels", "[engine][slow]") {
+  EngineOptions full_size;
+  full_size.max_dimension = 0;
+  DlibEngine shrinking(shared_models(), EngineOptions{});  // 1600 px
+  DlibEngine full(shared_models(), full_size);
+  const auto file = data_file("misc/face_recognition/obama-1080p.jpg");
+  const auto shrunk = analyze(shrinking, file);
+  const auto whole = analyze(full, file);
+  REQUIRE(shrunk.faces.size() == 1);
+  REQUIRE(whole.faces.size() == 1);
+  CHECK(shrunk.width == 1920);
+  // The boxes overlap (intersection over union) although found at different
+  // scales: had the shrunk box not been scaled back it would sit ~17% up-left.
+  const FaceBox& a = shrunk.faces[0].box;
+  const FaceBox& b = whole.faces[0].box;
+  const double iw = static_cast<double>(std::min(a.right, b.right) - std::max(a.left, b.left) + 1);
+  const double ih = static_cast<double>(std::min(a.bottom, b.bottom) - std::max(a.top, b.top) + 1);
+  const double inter = std::max(0.0, iw) * std::max(0.0, ih);
+  const double uni = static_cast<double>(a.width() * a.height() + b.width() * b.height()) - inter;
+  CHECK(inter / uni > 0.7);
+  CHECK(face_distance(shrunk.faces[0].encoding, whole.faces[0].encoding) < 0.15);
+}
+
+TEST_CASE("engines in parallel threads give the same encodings as one engine", "[engine][slow]") {
+  const auto file = data_file("misc/face_recognition/two_people.jpg");
+  DlibEngine single(shared_models(), EngineOptions{});
+  const auto expected = analyze(single, file);
+  std::vector<FaceAnalysis> results(2);
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < 2; ++t) {
+    threads.emplace_back([&, t] {
+      DlibEngine engine(shared_models(), EngineOptions{});
+      results[t] = std::get<FaceAnalysis>(engine.analyze(read_bytes(file)));
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto& r : results) {
+    REQUIRE(r.faces.size() == expected.faces.size());
+    for (std::size_t f = 0; f < r.faces.size(); ++f) CHECK(r.faces[f].encoding == expected.faces[f].encoding);
+  }
+}
+
+TEST_CASE("upsample 0 misses small faces that upsample 1 finds", "[engine][slow]") {
+  EngineOptions coarse;
+  coarse.upsample = 0;
+  DlibEngine engine0(shared_models(), coarse);
+  DlibEngine engine1(shared_models(), EngineOptions{});
+  // LFW faces are ~100 px wide: found either way.
+  const auto lfw = data_file("lfw-view1/images/AJ_Cook/AJ_Cook_0001.jpg");
+  CHECK(analyze(engine0, lfw).faces.size() == 1);
+  CHECK(analyze(engine1, lfw).faces.size() == 1);
+  // ORL crops are 92x112 with a ~60 px face: below the 80 px window without upsampling.
+  CHECK(analyze(engine0, data_file("misc/face_recognition/obama_small.jpg")).faces.size() <=
+        analyze(engine1, data_file("misc/face_recognition/obama_small.jpg")).faces.size());
+}
+
+TEST_CASE("missing or corrupt model files are a ModelError naming the file", "[engine]") {
+  biosense::test::TempDir dir;
+  CHECK_THROWS_WITH(Models::load(dir.path()), Catch::Contains(kShapePredictor5));
+  for (const char* name : {kShapePredictor5, kRecognitionModel}) {
+    const std::string junk = "not a dlib model";
+    biosense::test::write_bytes(dir / name, Bytes(junk.begin(), junk.end()));
+  }
+  CHECK_THROWS_AS(Models::load(dir.path()), ModelError);
+  CHECK_THROWS_WITH(Models::load(dir.path()), Catch::Contains("cannot load"));
+}
