@@ -16,24 +16,24 @@
 namespace biosense {
 namespace {
 
-/// One engine per worker thread, built once and handed out to parallel_for.
+/// One engine per worker thread, built once and lent out to parallel_for.
 class EnginePool {
  public:
   EnginePool(const std::shared_ptr<const Models>& models, const EngineOptions& options, int threads) {
-    for (int i = 0; i < threads; ++i) engines_.push_back(std::make_unique<DlibEngine>(models, options));
+    for (int i = 0; i < threads; ++i) {
+      owned_.push_back(std::make_unique<DlibEngine>(models, options));
+      engines_.push_back(owned_.back().get());
+    }
   }
   int size() const { return static_cast<int>(engines_.size()); }
   void set_options(const EngineOptions& options) {
-    for (auto& engine : engines_) engine->set_options(options);
+    for (auto* engine : engines_) engine->set_options(options);
   }
-  /// For parallel_for's make_state: each call hands out the next engine.
-  auto lender() {
-    return [this] { return engines_.at(next_++ % engines_.size()).get(); };
-  }
+  auto lender() const { return lend_each(engines_); }
 
  private:
-  std::vector<std::unique_ptr<DlibEngine>> engines_;
-  std::atomic<std::size_t> next_{0};
+  std::vector<std::unique_ptr<DlibEngine>> owned_;
+  std::vector<DlibEngine*> engines_;
 };
 
 AnalysisResult analyze_file(DlibEngine& engine, const std::filesystem::path& file) {

@@ -27,6 +27,8 @@ int dispatch(const Invocation& inv, std::ostream& out, std::ostream& err) {
     return std::visit(overloaded{
                           [&](const CompareOptions& o) { return run_compare(ctx, o); },
                           [&](const ModelsCheckOptions& o) { return run_models_check(ctx, o); },
+                          [&](const RunOptions& o) { return run_run(ctx, o); },
+                          [&](const ReprocessOptions& o) { return run_reprocess(ctx, o); },
                           [&](const DbMigrateOptions& o) { return run_db_migrate(ctx, o); },
                           [&](const DbStatusOptions& o) { return run_db_status(ctx, o); },
                           [&](const ImportOptions& o) { return run_import(ctx, o); },

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "biosense/cli/invocation.hpp"
+#include "parse_run.hpp"
 
 namespace biosense {
 namespace {
@@ -108,11 +109,17 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args) {
   ImportOptions import;
   ImportFlags import_flags;
   CLI::App* import_cmd = add_import(app, import, import_flags);
+  RunOptions run;
+  CLI::App* run_cmd = cli::add_run(app, run);
+  ReprocessOptions reprocess;
+  cli::ReprocessFlags reprocess_flags;
+  CLI::App* reprocess_cmd = cli::add_reprocess(app, reprocess, reprocess_flags);
 
   ParseOutcome outcome;
   try {
     std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 consumes from the back
     app.parse(reversed);
+    if (reprocess_cmd->parsed()) cli::finish_reprocess(reprocess, reprocess_flags);
   } catch (const CLI::ParseError& e) {
     std::ostringstream out, err;
     outcome.exit_code = app.exit(e, out, err) == 0 ? 0 : 1;
@@ -130,7 +137,10 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args) {
   else if (import_cmd->parsed()) {
     import.kind = import_flags.train ? ImageKind::Train : ImageKind::Stream;
     inv.command = import;
-  }
+  } else if (run_cmd->parsed())
+    inv.command = run;
+  else if (reprocess_cmd->parsed())
+    inv.command = reprocess;
   outcome.invocation = inv;
   return outcome;
 }

@@ -51,6 +51,25 @@ std::vector<dlib::rectangle> detect_faces(dlib::frontal_face_detector& detector,
   return boxes;
 }
 
+/// Variance of a 3x3 Laplacian over the grey chip (a standard focus measure).
+double chip_sharpness(const RgbImage& chip) {
+  dlib::matrix<float> grey;
+  dlib::assign_image(grey, chip);
+  double sum = 0.0, sum_sq = 0.0;
+  long n = 0;
+  for (long r = 1; r + 1 < grey.nr(); ++r) {
+    for (long c = 1; c + 1 < grey.nc(); ++c) {
+      const double lap = 4.0 * grey(r, c) - grey(r - 1, c) - grey(r + 1, c) - grey(r, c - 1) - grey(r, c + 1);
+      sum += lap;
+      sum_sq += lap * lap;
+      ++n;
+    }
+  }
+  if (n == 0) return 0.0;
+  const double mean = sum / static_cast<double>(n);
+  return sum_sq / static_cast<double>(n) - mean * mean;
+}
+
 FaceBox scaled_box(const dlib::rectangle& r, double scale) {
   auto s = [scale](long v) { return static_cast<long>(std::lround(static_cast<double>(v) * scale)); };
   return FaceBox{s(r.left()), s(r.top()), s(r.right()), s(r.bottom())};
@@ -122,6 +141,7 @@ FaceAnalysis DlibEngine::analyze_image(const RgbImage& original) {
     result.faces.resize(boxes.size());
     for (std::size_t i = 0; i < boxes.size(); ++i) {
       result.faces[i].box = scaled_box(boxes[i], scale_back);
+      result.faces[i].sharpness = chip_sharpness(faces[i]);
       std::copy(encodings[i].begin(), encodings[i].end(), result.faces[i].encoding.begin());
     }
   }

@@ -19,6 +19,9 @@ int run_db_migrate(const CommandContext& ctx, const DbMigrateOptions& options);
 int run_db_status(const CommandContext& ctx, const DbStatusOptions& options);
 int run_import(const CommandContext& ctx, const ImportOptions& options);
 
+int run_run(const CommandContext& ctx, const RunOptions& options);
+int run_reprocess(const CommandContext& ctx, const ReprocessOptions& options);
+
 /// Runs the parsed command, turning uncaught errors into exit codes:
 /// UsageError -> 1, ModelError, StorageError and other failures -> 2.
 int dispatch(const Invocation& invocation, std::ostream& out, std::ostream& err);

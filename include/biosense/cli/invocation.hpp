@@ -45,8 +45,31 @@ struct ImportOptions {
   std::string capture_time;  ///< "YYYY-MM-DD HH:MM:SS"; empty: the database clock
 };
 
-using CommandOptions =
-    std::variant<CompareOptions, ModelsCheckOptions, DbMigrateOptions, DbStatusOptions, ImportOptions>;
+enum class RunMode { Stream, Train, All };
+
+/// `run`: the pass (DESIGN.md). Defaults are the documented ones.
+struct RunOptions {
+  RunMode mode = RunMode::All;
+  bool loop = false;            ///< --loop: pass after pass until SIGTERM/SIGINT
+  double interval = 10.0;       ///< seconds between the starts of passes in a loop
+  std::size_t batch_size = 64;  ///< rows claimed and committed together
+  std::size_t limit = 0;        ///< 0: every row pending when the pass starts
+  int threads = 1;              ///< engine threads; -1 uses every core
+  bool dry_run = false;
+  std::string data_dir = "Data";
+  bool keep_files = false;
+  double tolerance = 0.6;
+  long lease_seconds = 600;
+};
+
+/// `reprocess`: decided stream rows back to N, then a pass over them.
+struct ReprocessOptions {
+  ReprocessFilter filter;
+  RunOptions run;
+};
+
+using CommandOptions = std::variant<CompareOptions, ModelsCheckOptions, DbMigrateOptions, DbStatusOptions,
+                                    ImportOptions, RunOptions, ReprocessOptions>;
 
 struct Invocation {
   GlobalOptions global;

@@ -28,6 +28,9 @@ using Encoding = std::array<float, kEncodingSize>;
 struct Face {
   FaceBox box;
   Encoding encoding{};
+  /// Variance of the Laplacian of the grey 150x150 aligned chip: low means
+  /// blurred. Comparable across photos because every chip has the same size.
+  double sharpness = 0.0;
 };
 
 /// Every face found in one image, in detector order.

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -39,6 +40,15 @@ void parallel_for(std::size_t count, int threads, MakeState make_state, Work wor
   run();
   for (auto& t : pool) t.join();
   if (first_error) std::rethrow_exception(first_error);
+}
+
+/// A make_state for parallel_for that lends each thread its own element of
+/// `items` (one engine per thread). `items` must outlive the parallel_for and
+/// hold at least as many elements as threads.
+template <typename T>
+auto lend_each(const std::vector<T>& items) {
+  auto next = std::make_shared<std::atomic<std::size_t>>(0);
+  return [&items, next] { return items.at((*next)++ % items.size()); };
 }
 
 /// Limits BLAS (OpenBLAS) to one thread when we run our own worker threads,

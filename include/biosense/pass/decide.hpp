@@ -1,0 +1,41 @@
+#pragma once
+/// Pure decisions: an image row plus what the engine saw -> a Decision.
+/// No database, no files, no dlib; the pass and the consumers share these.
+#include "biosense/calibration/calibration.hpp"
+#include "biosense/engine/face.hpp"
+#include "biosense/storage/records.hpp"
+
+namespace biosense {
+
+/// The thresholds behind every verdict; configuration, with defaults
+/// documented in docs/pass.md.
+struct DecisionPolicy {
+  double tolerance = 0.6;       ///< largest distance that is the same person (dlib's figure)
+  long min_face_px = 60;        ///< enrolment: smaller faces are LOW_QUALITY
+  double min_sharpness = 15.0;  ///< enrolment: blurrier chips are LOW_QUALITY
+};
+
+/// The agent's benchmark as far as a snapshot is concerned.
+struct Benchmark {
+  enum class State {
+    Ready,   ///< approved, with its encoding
+    None,    ///< no approved train_img: NO_TRAINING_IMAGE
+    Failed,  ///< newest train_img failed validation: TRAINING_IMAGE_FAILED
+    Busy,    ///< another worker is validating it now; the pass leaves these rows for later
+  };
+  State state = State::None;
+  std::int64_t train_img_id = 0;
+  Encoding encoding{};
+  std::string detail;
+};
+
+/// Validates an enrolment photo: exactly one face, large and sharp enough.
+/// `analysis` is null when the row's image is NULL.
+Decision decide_train(const ImageRow& row, const AnalysisResult* analysis, const DecisionPolicy& policy);
+
+/// Verifies a snapshot against the agent's benchmark. `analysis` may be null
+/// when the benchmark is not Ready (nothing to compare with) or the image is NULL.
+Decision decide_stream(const ImageRow& row, const Benchmark& benchmark, const AnalysisResult* analysis,
+                       const DecisionPolicy& policy, const Calibration& calibration);
+
+}  // namespace biosense

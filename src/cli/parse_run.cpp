@@ -1,0 +1,84 @@
+#include "parse_run.hpp"
+
+#include <map>
+#include <sstream>
+
+namespace biosense::cli {
+namespace {
+
+void add_pass_options(CLI::App* cmd, RunOptions& o) {
+  static const std::map<std::string, RunMode> kModes{
+      {"stream", RunMode::Stream}, {"train", RunMode::Train}, {"all", RunMode::All}};
+  cmd->add_option("--mode", o.mode, "stream (snapshots), train (enrolment photos) or all")
+      ->transform(CLI::CheckedTransformer(kModes, CLI::ignore_case));
+  cmd->add_option("--batch-size", o.batch_size, "Rows claimed and committed together")
+      ->check(CLI::Range(1, 10000))
+      ->capture_default_str();
+  cmd->add_option("--limit", o.limit, "At most this many rows per pass (0: all pending at the start)")
+      ->capture_default_str();
+  cmd->add_option("--threads", o.threads, "Engine threads; -1 uses every core")->capture_default_str();
+  cmd->add_flag("--dry-run", o.dry_run, "Decide and print each decision; write nothing");
+  cmd->add_option("--data-dir", o.data_dir, "Where Data/<agent>/{BENCHMARK,STREAMING} files are staged")
+      ->capture_default_str();
+  cmd->add_flag("--keep-files", o.keep_files, "Leave the staged files in place");
+  cmd->add_option("--tolerance", o.tolerance, "Largest distance that counts as a match")
+      ->check(CLI::Range(0.0, 2.0))
+      ->capture_default_str();
+  cmd->add_option("--lease", o.lease_seconds, "Seconds after which another pass takes a claim back")
+      ->check(CLI::Range(10L, 86400L))
+      ->capture_default_str();
+}
+
+}  // namespace
+
+CLI::App* add_run(CLI::App& app, RunOptions& o) {
+  auto* cmd = app.add_subcommand("run", "Validate enrolment photos and verify pending snapshots");
+  add_pass_options(cmd, o);
+  auto* once = cmd->add_flag("--once", "One pass, then exit (the default)");
+  auto* loop = cmd->add_flag("--loop", o.loop, "Pass after pass until SIGTERM/SIGINT");
+  once->excludes(loop);
+  cmd->add_option("--interval", o.interval, "Seconds between the starts of passes with --loop")
+      ->check(CLI::Range(0.0, 86400.0))
+      ->capture_default_str();
+  return cmd;
+}
+
+CLI::App* add_reprocess(CLI::App& app, ReprocessOptions& o, ReprocessFlags& f) {
+  auto* cmd = app.add_subcommand("reprocess", "Set decided snapshots back to pending and decide them again");
+  add_pass_options(cmd, o.run);
+  o.run.mode = RunMode::Stream;
+  auto* ids = cmd->add_option("--ids", f.ids, "Comma-separated stream_img ids");
+  auto* lan = cmd->add_option("--lan-id", f.lan_id, "Every decided snapshot of one agent");
+  auto* result = cmd->add_option("--result", f.result, "Every snapshot with this result, e.g. NO_TRAINING_IMAGE");
+  auto* since = cmd->add_option("--since", f.since, "Snapshots captured at or after \"YYYY-MM-DD[ HH:MM:SS]\"");
+  (void)ids;
+  (void)lan;
+  (void)result;
+  (void)since;
+  return cmd;
+}
+
+void finish_reprocess(ReprocessOptions& o, const ReprocessFlags& f) {
+  if (f.ids.empty() && f.lan_id.empty() && f.result.empty() && f.since.empty())
+    throw CLI::ValidationError("reprocess", "name the rows: --ids, --lan-id, --result and/or --since");
+  std::istringstream in(f.ids);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    try {
+      std::size_t used = 0;
+      const long long id = std::stoll(item, &used);
+      if (used != item.size() || id <= 0) throw std::invalid_argument(item);
+      o.filter.ids.push_back(id);
+    } catch (const std::exception&) {
+      throw CLI::ValidationError("--ids", "not a positive id: '" + item + "'");
+    }
+  }
+  if (!f.lan_id.empty()) o.filter.lan_id = f.lan_id;
+  if (!f.since.empty()) o.filter.since = f.since;
+  if (!f.result.empty()) {
+    o.filter.result = parse_result_code(f.result);
+    if (!o.filter.result) throw CLI::ValidationError("--result", "unknown result code '" + f.result + "'");
+  }
+}
+
+}  // namespace biosense::cli

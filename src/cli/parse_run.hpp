@@ -1,0 +1,22 @@
+#pragma once
+/// CLI11 definitions of `run` and `reprocess` (kept apart from parse.cpp).
+#include <CLI/CLI.hpp>
+
+#include "biosense/cli/invocation.hpp"
+
+namespace biosense::cli {
+
+/// Raw strings that need checking after CLI11 has parsed them.
+struct ReprocessFlags {
+  std::string ids;
+  std::string result;
+  std::string lan_id;
+  std::string since;
+};
+
+CLI::App* add_run(CLI::App& app, RunOptions& o);
+CLI::App* add_reprocess(CLI::App& app, ReprocessOptions& o, ReprocessFlags& flags);
+/// Fills o.filter from flags; throws CLI::ValidationError for bad values.
+void finish_reprocess(ReprocessOptions& o, const ReprocessFlags& flags);
+
+}  // namespace biosense::cli

@@ -1,0 +1,101 @@
+#include "biosense/pass/decide.hpp"
+
+#include <fmt/format.h>
+
+#include <limits>
+
+#include "biosense/engine/models.hpp"
+
+namespace biosense {
+namespace {
+
+Decision start(const ImageRow& row, ImageKind kind) {
+  Decision d;
+  d.kind = kind;
+  d.id = row.id;
+  d.lan_id = row.lan_id;
+  d.model_version = kModelVersion;
+  return d;
+}
+
+/// Common to both flows: a NULL or undecodable photo, or no face.
+bool settle_unusable(Decision& d, const AnalysisResult* analysis) {
+  if (analysis == nullptr) {
+    d.result = ResultCode::InvalidImage;
+    d.detail = "image is NULL";
+    return true;
+  }
+  if (const auto* bad = std::get_if<InvalidImage>(analysis)) {
+    d.result = ResultCode::InvalidImage;
+    d.detail = bad->reason;
+    return true;
+  }
+  const auto& faces = std::get<FaceAnalysis>(*analysis).faces;
+  d.num_faces = static_cast<int>(faces.size());
+  if (faces.empty()) {
+    d.result = ResultCode::NoFacesFound;
+    d.detail = "no face found";
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Decision decide_train(const ImageRow& row, const AnalysisResult* analysis, const DecisionPolicy& policy) {
+  Decision d = start(row, ImageKind::Train);
+  if (settle_unusable(d, analysis)) return d;
+  const auto& faces = std::get<FaceAnalysis>(*analysis).faces;
+  if (faces.size() > 1) {
+    d.result = ResultCode::MultipleFaces;
+    d.detail = fmt::format("{} faces found; an enrolment photo must show one", faces.size());
+    return d;
+  }
+  const Face& face = faces.front();
+  const long size = std::min(face.box.width(), face.box.height());
+  if (size < policy.min_face_px) {
+    d.result = ResultCode::LowQuality;
+    d.detail = fmt::format("face is {} px, below the {} px minimum", size, policy.min_face_px);
+    return d;
+  }
+  if (face.sharpness < policy.min_sharpness) {
+    d.result = ResultCode::LowQuality;
+    d.detail = fmt::format("face is blurred (sharpness {:.1f}, minimum {:.1f})", face.sharpness, policy.min_sharpness);
+    return d;
+  }
+  d.result = ResultCode::Success;
+  d.detail = fmt::format("one face, {} px, sharpness {:.1f}", size, face.sharpness);
+  d.encoding = StoredEncoding{row.id, kModelVersion, face.encoding, face.box, face.sharpness};
+  return d;
+}
+
+Decision decide_stream(const ImageRow& row, const Benchmark& benchmark, const AnalysisResult* analysis,
+                       const DecisionPolicy& policy, const Calibration& calibration) {
+  Decision d = start(row, ImageKind::Stream);
+  if (benchmark.state == Benchmark::State::None) {
+    d.result = ResultCode::NoTrainingImage;
+    d.detail = benchmark.detail.empty() ? "agent has no approved training image" : benchmark.detail;
+    return d;
+  }
+  if (benchmark.state == Benchmark::State::Failed) {
+    d.result = ResultCode::TrainingImageFailed;
+    d.benchmark_id = benchmark.train_img_id;
+    d.detail = benchmark.detail;
+    return d;
+  }
+  d.benchmark_id = benchmark.train_img_id;
+  if (settle_unusable(d, analysis)) return d;
+  const auto& faces = std::get<FaceAnalysis>(*analysis).faces;
+  double best = std::numeric_limits<double>::infinity();
+  for (const auto& face : faces) best = std::min(best, face_distance(face.encoding, benchmark.encoding));
+  const bool match = best <= policy.tolerance;
+  const bool several = faces.size() > 1;
+  d.result = match ? (several ? ResultCode::SuccessMultipleFaces : ResultCode::Success)
+                   : (several ? ResultCode::UnknownMultipleFaces : ResultCode::UnknownPerson);
+  d.distance = best;
+  d.accuracy = calibration.percent(best);
+  d.detail = fmt::format("{} face(s), best distance {:.4f} (tolerance {})", faces.size(), best, policy.tolerance);
+  return d;
+}
+
+}  // namespace biosense
