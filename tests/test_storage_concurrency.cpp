@@ -22,11 +22,14 @@ namespace {
 
 /// Claims chunks until none are left, committing each chunk as it goes.
 /// Runs on its own thread with its own connection; no Catch macros here.
-std::vector<std::int64_t> drain(Repository& repo, std::int64_t max_id, const std::string& worker) {
+std::vector<std::int64_t> drain(Repository& repo, std::int64_t max_id, const std::string& worker,
+                                std::shared_future<void> go) {
+  go.wait();  // both claimers start together
   std::vector<std::int64_t> got;
   for (;;) {
     const auto rows = repo.claim(ImageKind::Stream, 7, max_id, worker);
     if (rows.empty()) return got;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));  // "processing": lets the claimers interleave
     std::vector<Decision> decisions;
     for (const auto& row : rows) {
       got.push_back(row.id);
@@ -54,8 +57,11 @@ SQL_BACKEND_TEST("two claimers on two connections never get the same row", "[con
   Repository& first = backend.open();  // opened here: Backend itself is not thread-safe
   Repository& second = backend.open();
 
-  auto a = std::async(std::launch::async, [&] { return drain(first, max_id, "host:1"); });
-  auto b = std::async(std::launch::async, [&] { return drain(second, max_id, "host:2"); });
+  std::promise<void> start;
+  const std::shared_future<void> go = start.get_future().share();
+  auto a = std::async(std::launch::async, [&] { return drain(first, max_id, "host:1", go); });
+  auto b = std::async(std::launch::async, [&] { return drain(second, max_id, "host:2", go); });
+  start.set_value();
   const auto got_a = a.get();
   const auto got_b = b.get();
 
@@ -64,6 +70,8 @@ SQL_BACKEND_TEST("two claimers on two connections never get the same row", "[con
   CHECK(all.size() == static_cast<std::size_t>(kRows));
   CHECK(got_a.size() + got_b.size() == static_cast<std::size_t>(kRows));
   INFO("split " << got_a.size() << " / " << got_b.size());
+  CHECK_FALSE(got_a.empty());  // they really ran side by side
+  CHECK_FALSE(got_b.empty());
   CHECK(seed.max_pending_id(ImageKind::Stream) == 0);
   for (auto id : {std::int64_t{1}, max_id}) {
     const auto row = backend.row(ImageKind::Stream, id);

@@ -75,6 +75,12 @@ StorageError Connection::error(std::string_view operation, const std::exception&
       scrub(fmt::format("database {}: {} failed: {}", redacted_url_, operation, message_of(cause)), password_));
 }
 
+bool Connection::is_transient(const std::exception& e) {
+  constexpr unsigned kLockWaitTimeout = 1205, kDeadlock = 1213;  // ER_LOCK_WAIT_TIMEOUT, ER_LOCK_DEADLOCK
+  const auto* mysql_error = dynamic_cast<const soci::mysql_soci_error*>(&e);
+  return mysql_error != nullptr && (mysql_error->err_num_ == kLockWaitTimeout || mysql_error->err_num_ == kDeadlock);
+}
+
 int Connection::schema_version() {
   return guarded("read schema_version", [&] {
     if (!table_exists("schema_version")) return 0;

@@ -51,12 +51,32 @@ class Connection {
     }
   }
 
+  /// Runs `body`, which opens and commits its own WriteTransaction, up to
+  /// kTransactionAttempts times while MariaDB picks it as a deadlock victim
+  /// or times out one of its lock waits. The failed run's transaction was
+  /// rolled back as the exception left `body`, so running it again is safe;
+  /// `body` must rebuild any result it returns from scratch.
+  template <class F>
+  decltype(auto) retrying(F&& body) {
+    for (int attempt = 1;; ++attempt) {
+      try {
+        return body();
+      } catch (const std::exception& e) {
+        if (attempt >= kTransactionAttempts || !is_transient(e)) throw;
+      }
+    }
+  }
+
   /// The schema version recorded in schema_version (0 when the table is missing).
   int schema_version();
   bool table_exists(const std::string& table);
   bool column_exists(const std::string& table, const std::string& column);
 
  private:
+  static constexpr int kTransactionAttempts = 3;
+  /// A MariaDB deadlock (1213) or lock wait timeout (1205).
+  static bool is_transient(const std::exception& e);
+
   std::unique_ptr<soci::session> session_;
   Dialect dialect_;
   std::string redacted_url_;

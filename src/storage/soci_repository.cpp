@@ -64,31 +64,33 @@ std::size_t SociRepository::reclaim_stale(ImageKind kind, std::chrono::seconds l
         if (!live) dead.emplace_back(id, claimed_by);
       }
     }
-    std::size_t taken = 0;
-    WriteTransaction tx(*conn_);
-    long long lease_seconds = lease.count();
-    soci::statement expire =
-        (sql.prepare << "UPDATE " + table +
-                            " SET status = 'N', claimed_by = NULL, claimed_at = NULL WHERE status = 'P'"
-                            " AND (claimed_at IS NULL OR " +
-                            std::string(conn_->dialect_sql().claim_expired) + ")",
-         soci::use(lease_seconds));
-    expire.execute(true);
-    taken += static_cast<std::size_t>(expire.get_affected_rows());
-    long long id = 0;
-    std::string holder;
-    soci::statement free_dead = (sql.prepare << "UPDATE " + table +
-                                                    " SET status = 'N', claimed_by = NULL, claimed_at = NULL"
-                                                    " WHERE id = :id AND status = 'P' AND claimed_by = :holder",
-                                 soci::use(id), soci::use(holder));
-    for (const auto& [dead_id, dead_holder] : dead) {
-      id = dead_id;
-      holder = dead_holder;
-      free_dead.execute(true);
-      taken += static_cast<std::size_t>(free_dead.get_affected_rows());
-    }
-    tx.commit();
-    return taken;
+    return conn_->retrying([&] {
+      std::size_t taken = 0;
+      WriteTransaction tx(*conn_);
+      long long lease_seconds = lease.count();
+      soci::statement expire =
+          (sql.prepare << "UPDATE " + table +
+                              " SET status = 'N', claimed_by = NULL, claimed_at = NULL WHERE status = 'P'"
+                              " AND (claimed_at IS NULL OR " +
+                              std::string(conn_->dialect_sql().claim_expired) + ")",
+           soci::use(lease_seconds));
+      expire.execute(true);
+      taken += static_cast<std::size_t>(expire.get_affected_rows());
+      long long id = 0;
+      std::string holder;
+      soci::statement free_dead = (sql.prepare << "UPDATE " + table +
+                                                      " SET status = 'N', claimed_by = NULL, claimed_at = NULL"
+                                                      " WHERE id = :id AND status = 'P' AND claimed_by = :holder",
+                                   soci::use(id), soci::use(holder));
+      for (const auto& [dead_id, dead_holder] : dead) {
+        id = dead_id;
+        holder = dead_holder;
+        free_dead.execute(true);
+        taken += static_cast<std::size_t>(free_dead.get_affected_rows());
+      }
+      tx.commit();
+      return taken;
+    });
   });
 }
 
@@ -107,8 +109,9 @@ std::vector<ImageRow> SociRepository::claim(ImageKind kind, std::size_t max_rows
   const std::string table = table_name(kind);
   return conn_->guarded(fmt::format("claim rows of {}", table), [&] {
     auto& sql = conn_->sql();
-    std::vector<long long> claimed;
-    {
+    // Read the photos after the commit: the write lock is never held while BLOBs move.
+    const std::vector<long long> claimed = conn_->retrying([&] {
+      std::vector<long long> claimed_now;
       WriteTransaction tx(*conn_);
       std::vector<long long> candidates;
       {
@@ -131,10 +134,11 @@ std::vector<ImageRow> SociRepository::claim(ImageKind kind, std::size_t max_rows
       for (long long candidate : candidates) {
         id = candidate;
         mark.execute(true);
-        if (mark.get_affected_rows() == 1) claimed.push_back(candidate);
+        if (mark.get_affected_rows() == 1) claimed_now.push_back(candidate);
       }
       tx.commit();
-    }
+      return claimed_now;
+    });
     return load_claimed(kind, claimed, worker);
   });
 }
@@ -173,90 +177,95 @@ void SociRepository::release(ImageKind kind, const std::vector<std::int64_t>& id
   if (ids.empty()) return;
   const std::string table = table_name(kind);
   conn_->guarded(fmt::format("release claims of {}", table), [&] {
-    WriteTransaction tx(*conn_);
-    long long id = 0;
-    soci::statement st = (conn_->sql().prepare << "UPDATE " + table +
-                                                      " SET status = 'N', claimed_by = NULL, claimed_at = NULL"
-                                                      " WHERE id = :id AND claimed_by = :worker AND status = 'P'",
-                          soci::use(id), soci::use(worker));
-    for (std::int64_t each : ids) {
-      id = each;
-      st.execute(true);
-    }
-    tx.commit();
+    conn_->retrying([&] {
+      WriteTransaction tx(*conn_);
+      long long id = 0;
+      soci::statement st = (conn_->sql().prepare << "UPDATE " + table +
+                                                        " SET status = 'N', claimed_by = NULL, claimed_at = NULL"
+                                                        " WHERE id = :id AND claimed_by = :worker AND status = 'P'",
+                            soci::use(id), soci::use(worker));
+      for (std::int64_t each : ids) {
+        id = each;
+        st.execute(true);
+      }
+      tx.commit();
+    });
   });
 }
 
 std::size_t SociRepository::commit_decisions(const std::vector<Decision>& decisions, const std::string& worker) {
   if (decisions.empty()) return 0;
   return conn_->guarded("commit decisions", [&] {
-    auto& sql = conn_->sql();
-    WriteTransaction tx(*conn_);
-    // Bound by reference: each decision refills these and re-executes the
-    // statements prepared once for the whole batch.
-    std::string status, result, lan_id, kind_name, model_version, detail, started_at, finished_at;
-    long long id = 0, benchmark_id = 0;
-    int num_faces = 0;
-    double accuracy = 0.0, distance = 0.0;
-    soci::indicator accuracy_ind = soci::i_null, distance_ind = soci::i_null, benchmark_ind = soci::i_null;
-    soci::indicator started_ind = soci::i_null, finished_ind = soci::i_null;
+    return conn_->retrying([&] {
+      auto& sql = conn_->sql();
+      WriteTransaction tx(*conn_);
+      // Bound by reference: each decision refills these and re-executes the
+      // statements prepared once for the whole batch.
+      std::string status, result, lan_id, kind_name, model_version, detail, started_at, finished_at;
+      long long id = 0, benchmark_id = 0;
+      int num_faces = 0;
+      double accuracy = 0.0, distance = 0.0;
+      soci::indicator accuracy_ind = soci::i_null, distance_ind = soci::i_null, benchmark_ind = soci::i_null;
+      soci::indicator started_ind = soci::i_null, finished_ind = soci::i_null;
 
-    soci::statement update_stream =
-        (sql.prepare << "UPDATE stream_img SET status = :status, result = :result, processed_time = CURRENT_TIMESTAMP,"
-                        " num_faces = :num_faces, accuracy = :accuracy, distance = :distance,"
-                        " benchmark_id = :benchmark_id, claimed_by = NULL, claimed_at = NULL"
-                        " WHERE id = :id AND claimed_by = :worker AND status = 'P'",
-         soci::use(status), soci::use(result), soci::use(num_faces), soci::use(accuracy, accuracy_ind),
-         soci::use(distance, distance_ind), soci::use(benchmark_id, benchmark_ind), soci::use(id), soci::use(worker));
-    soci::statement update_train =
-        (sql.prepare << "UPDATE train_img SET status = :status, result = :result, processed_time = CURRENT_TIMESTAMP,"
-                        " num_faces = :num_faces, claimed_by = NULL, claimed_at = NULL"
-                        " WHERE id = :id AND claimed_by = :worker AND status = 'P'",
-         soci::use(status), soci::use(result), soci::use(num_faces), soci::use(id), soci::use(worker));
-    soci::statement audit =
-        (sql.prepare << "INSERT INTO process_status (image_kind, image_id, lan_id, status, result, num_faces,"
-                        " distance, accuracy, benchmark_id, model_version, worker, started_at, finished_at, detail)"
-                        " VALUES (:image_kind, :image_id, :lan_id, :status, :result, :num_faces, :distance,"
-                        " :accuracy, :benchmark_id, :model_version, :worker, :started_at, :finished_at, :detail)",
-         soci::use(kind_name), soci::use(id), soci::use(lan_id), soci::use(status), soci::use(result),
-         soci::use(num_faces), soci::use(distance, distance_ind), soci::use(accuracy, accuracy_ind),
-         soci::use(benchmark_id, benchmark_ind), soci::use(model_version), soci::use(worker),
-         soci::use(started_at, started_ind), soci::use(finished_at, finished_ind), soci::use(detail));
+      soci::statement update_stream =
+          (sql.prepare
+               << "UPDATE stream_img SET status = :status, result = :result, processed_time = CURRENT_TIMESTAMP,"
+                  " num_faces = :num_faces, accuracy = :accuracy, distance = :distance,"
+                  " benchmark_id = :benchmark_id, claimed_by = NULL, claimed_at = NULL"
+                  " WHERE id = :id AND claimed_by = :worker AND status = 'P'",
+           soci::use(status), soci::use(result), soci::use(num_faces), soci::use(accuracy, accuracy_ind),
+           soci::use(distance, distance_ind), soci::use(benchmark_id, benchmark_ind), soci::use(id), soci::use(worker));
+      soci::statement update_train =
+          (sql.prepare << "UPDATE train_img SET status = :status, result = :result, processed_time = CURRENT_TIMESTAMP,"
+                          " num_faces = :num_faces, claimed_by = NULL, claimed_at = NULL"
+                          " WHERE id = :id AND claimed_by = :worker AND status = 'P'",
+           soci::use(status), soci::use(result), soci::use(num_faces), soci::use(id), soci::use(worker));
+      soci::statement audit =
+          (sql.prepare << "INSERT INTO process_status (image_kind, image_id, lan_id, status, result, num_faces,"
+                          " distance, accuracy, benchmark_id, model_version, worker, started_at, finished_at, detail)"
+                          " VALUES (:image_kind, :image_id, :lan_id, :status, :result, :num_faces, :distance,"
+                          " :accuracy, :benchmark_id, :model_version, :worker, :started_at, :finished_at, :detail)",
+           soci::use(kind_name), soci::use(id), soci::use(lan_id), soci::use(status), soci::use(result),
+           soci::use(num_faces), soci::use(distance, distance_ind), soci::use(accuracy, accuracy_ind),
+           soci::use(benchmark_id, benchmark_ind), soci::use(model_version), soci::use(worker),
+           soci::use(started_at, started_ind), soci::use(finished_at, finished_ind), soci::use(detail));
 
-    std::size_t updated = 0;
-    for (const Decision& d : decisions) {
-      id = d.id;
-      status = std::string(1, static_cast<char>(d.status()));
-      result = std::string(result_code_name(d.result));
-      num_faces = d.num_faces;
-      accuracy = d.accuracy.value_or(0.0);
-      accuracy_ind = ind_of(d.accuracy.has_value());
-      distance = d.distance.value_or(0.0);
-      distance_ind = ind_of(d.distance.has_value());
-      benchmark_id = d.benchmark_id.value_or(0);
-      benchmark_ind = ind_of(d.benchmark_id.has_value());
-      soci::statement& update = d.kind == ImageKind::Stream ? update_stream : update_train;
-      update.execute(true);
-      const bool recorded = update.get_affected_rows() == 1;
-      if (recorded) ++updated;
+      std::size_t updated = 0;
+      for (const Decision& d : decisions) {
+        id = d.id;
+        status = std::string(1, static_cast<char>(d.status()));
+        result = std::string(result_code_name(d.result));
+        num_faces = d.num_faces;
+        accuracy = d.accuracy.value_or(0.0);
+        accuracy_ind = ind_of(d.accuracy.has_value());
+        distance = d.distance.value_or(0.0);
+        distance_ind = ind_of(d.distance.has_value());
+        benchmark_id = d.benchmark_id.value_or(0);
+        benchmark_ind = ind_of(d.benchmark_id.has_value());
+        soci::statement& update = d.kind == ImageKind::Stream ? update_stream : update_train;
+        update.execute(true);
+        const bool recorded = update.get_affected_rows() == 1;
+        if (recorded) ++updated;
 
-      kind_name = std::string(image_kind_name(d.kind));
-      lan_id = d.lan_id;
-      model_version = d.model_version;
-      detail = recorded
-                   ? d.detail
-                   : fmt::format("verdict not recorded: the row was no longer claimed by this worker. {}", d.detail);
-      const auto started = utc_text(d.started_at), finished = utc_text(d.finished_at);
-      started_at = started.value_or("");
-      started_ind = ind_of(started.has_value());
-      finished_at = finished.value_or("");
-      finished_ind = ind_of(finished.has_value());
-      audit.execute(true);
+        kind_name = std::string(image_kind_name(d.kind));
+        lan_id = d.lan_id;
+        model_version = d.model_version;
+        detail = recorded
+                     ? d.detail
+                     : fmt::format("verdict not recorded: the row was no longer claimed by this worker. {}", d.detail);
+        const auto started = utc_text(d.started_at), finished = utc_text(d.finished_at);
+        started_at = started.value_or("");
+        started_ind = ind_of(started.has_value());
+        finished_at = finished.value_or("");
+        finished_ind = ind_of(finished.has_value());
+        audit.execute(true);
 
-      if (recorded && d.kind == ImageKind::Train && d.encoding) upsert_encoding(*d.encoding);
-    }
-    tx.commit();
-    return updated;
+        if (recorded && d.kind == ImageKind::Train && d.encoding) upsert_encoding(*d.encoding);
+      }
+      tx.commit();
+      return updated;
+    });
   });
 }
 

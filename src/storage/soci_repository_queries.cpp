@@ -175,20 +175,22 @@ std::size_t SociRepository::reset_to_pending(ImageKind kind, const std::vector<s
   if (ids.empty()) return 0;
   const std::string table = table_name(kind);
   return conn_->guarded(fmt::format("reset rows of {} to pending", table), [&] {
-    WriteTransaction tx(*conn_);
-    long long id = 0;
-    soci::statement st = (conn_->sql().prepare << "UPDATE " + table +
-                                                      " SET status = 'N', claimed_by = NULL, claimed_at = NULL"
-                                                      " WHERE id = :id AND status IN ('Y', 'F')",
-                          soci::use(id));
-    std::size_t changed = 0;
-    for (std::int64_t each : ids) {
-      id = each;
-      st.execute(true);
-      changed += static_cast<std::size_t>(st.get_affected_rows());
-    }
-    tx.commit();
-    return changed;
+    return conn_->retrying([&] {
+      WriteTransaction tx(*conn_);
+      long long id = 0;
+      soci::statement st = (conn_->sql().prepare << "UPDATE " + table +
+                                                        " SET status = 'N', claimed_by = NULL, claimed_at = NULL"
+                                                        " WHERE id = :id AND status IN ('Y', 'F')",
+                            soci::use(id));
+      std::size_t changed = 0;
+      for (std::int64_t each : ids) {
+        id = each;
+        st.execute(true);
+        changed += static_cast<std::size_t>(st.get_affected_rows());
+      }
+      tx.commit();
+      return changed;
+    });
   });
 }
 
