@@ -223,3 +223,19 @@ SQL_BACKEND_TEST("a legacy database keeps every row and decided status, and gain
   CHECK(migrate_database(backend.url()).empty());
   CHECK(count(backend, "SELECT COUNT(*) FROM stream_img") == 5);
 }
+
+SQL_BACKEND_TEST("legacy columns spelled in another case count as present", "[migrate][legacy]") {
+  auto& sql = backend.raw().sql();
+  if (backend.is_mariadb())
+    sql << "CREATE TABLE stream_img (ID INT NOT NULL AUTO_INCREMENT PRIMARY KEY, LAN_ID VARCHAR(64),"
+           " Capture_Time DATETIME, Image LONGBLOB, Status VARCHAR(1), Result VARCHAR(32), Processed_Time DATETIME,"
+           " Num_Faces INT, Attempts INT NOT NULL DEFAULT 0)";
+  else
+    sql << "CREATE TABLE stream_img (ID INTEGER PRIMARY KEY AUTOINCREMENT, LAN_ID VARCHAR(64), Capture_Time DATETIME,"
+           " Image BLOB, Status CHAR(1), Result VARCHAR(32), Processed_Time DATETIME, Num_Faces INT,"
+           " Attempts INT NOT NULL DEFAULT 0)";
+  sql << "INSERT INTO stream_img (LAN_ID, Capture_Time, Status) VALUES ('a', '2023-01-01 00:00:00', NULL)";
+  REQUIRE(migrate_database(backend.url()).size() == static_cast<std::size_t>(latest_schema_version()));
+  check_contract_schema(backend);
+  CHECK(backend.row(ImageKind::Stream, 1).status == "N");
+}

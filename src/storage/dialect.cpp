@@ -17,7 +17,8 @@ DialectSql make_sqlite() {
       "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name VARCHAR(100) NOT NULL,"
       " applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)";
   d.count_tables = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = :table";
-  d.count_columns = "SELECT COUNT(*) FROM pragma_table_info(:table) WHERE name = :column";
+  // Column names are case-insensitive in SQLite: "Status" already is "status".
+  d.count_columns = "SELECT COUNT(*) FROM pragma_table_info(:table) WHERE lower(name) = lower(:column)";
   // 30 s: a writer waits out another process's transaction instead of failing
   // with SQLITE_BUSY. WAL: readers (peek, dashboards) never block the writer.
   d.session_setup = {"PRAGMA busy_timeout = 30000", "PRAGMA journal_mode = WAL"};

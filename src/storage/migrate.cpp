@@ -12,6 +12,7 @@
 #include <soci/soci.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 
 #include <fmt/format.h>
@@ -91,6 +92,21 @@ bool apply(Connection& conn, const EmbeddedMigration& m) {
   return true;
 }
 
+/// MariaDB >= 10.6 is required (DESIGN.md): ADD COLUMN IF NOT EXISTS, CREATE
+/// INDEX IF NOT EXISTS and SKIP LOCKED. MySQL lacks the first two; say so
+/// before a migration fails halfway with a syntax error.
+void check_server_version(Connection& conn) {
+  if (conn.dialect() != storage::Dialect::MySql) return;
+  std::string version;
+  conn.sql() << "SELECT VERSION()", soci::into(version);
+  int major = 0, minor = 0;
+  const bool parsed = std::sscanf(version.c_str(), "%d.%d", &major, &minor) == 2;
+  const bool mariadb = version.find("MariaDB") != std::string::npos;
+  if (!parsed || !mariadb || major < 10 || (major == 10 && minor < 6))
+    throw conn.error(
+        "migrate", std::runtime_error(fmt::format("the server is {}; biosense needs MariaDB 10.6 or newer", version)));
+}
+
 /// Holds the dialect's migration lock (if any) for the lifetime of the object.
 class MigrateLock {
  public:
@@ -149,6 +165,7 @@ std::vector<MigrationState> migrate_database(const std::string& url) {
   Connection conn(parse_db_url(url));
   std::vector<MigrationState> applied;
   conn.guarded("migrate", [&] {
+    check_server_version(conn);
     MigrateLock lock(conn);
     conn.sql() << std::string(conn.dialect_sql().create_schema_version);
     for (const auto& m : storage::embedded_migrations(conn.dialect())) {
