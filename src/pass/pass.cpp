@@ -68,6 +68,7 @@ PassSummary Pass::run(ImageKind kind) {
   const auto start = Clock::now();
   PassSummary summary;
   benchmarks_.clear();
+  deferred_.clear();
   if (!options_.dry_run) {
     summary.swept = workspace_.sweep(options_.lease);
     summary.reclaimed = repo_.reclaim_stale(kind, options_.lease, options_.host, process_alive);
@@ -76,11 +77,12 @@ PassSummary Pass::run(ImageKind kind) {
   }
   const std::int64_t max_id = repo_.max_pending_id(kind);
   std::int64_t after_id = 0;
+  std::size_t taken = 0;  // rows fetched so far: --limit counts these
   while (max_id > 0 && !stop_) {
     std::size_t want = options_.batch_size;
     if (options_.limit > 0) {
-      if (summary.decided + summary.released >= options_.limit) break;
-      want = std::min(want, options_.limit - summary.decided - summary.released);
+      if (taken >= options_.limit) break;
+      want = std::min(want, options_.limit - taken);
     }
     std::vector<ImageRow> rows;
     if (options_.dry_run) {
@@ -92,7 +94,15 @@ PassSummary Pass::run(ImageKind kind) {
     }
     if (rows.empty()) break;
     after_id = rows.back().id;
+    taken += rows.size();
     run_chunk(kind, std::move(rows), summary);
+  }
+  // Rows whose benchmark was busy stayed claimed, so this pass would not
+  // claim them again; now they go back to N for the next pass.
+  if (!deferred_.empty()) {
+    repo_.release(kind, deferred_, options_.worker);
+    summary.released += deferred_.size();
+    deferred_.clear();
   }
   summary.interrupted = stop_;
   summary.seconds = seconds_since(start);
@@ -166,13 +176,13 @@ std::size_t Pass::run_chunk(ImageKind kind, std::vector<ImageRow> rows, PassSumm
   }
 
   if (!options_.dry_run) {
-    if (!busy.empty()) repo_.release(kind, busy, options_.worker);
+    deferred_.insert(deferred_.end(), busy.begin(), busy.end());
     const std::size_t written = repo_.commit_decisions(decisions, options_.worker);
     if (written != decisions.size())
       log_.warn(fmt::format("{} of {} decisions not written: their claims were taken back by another pass",
                             decisions.size() - written, decisions.size()));
   }
-  summary.released += busy.size();
+  if (options_.dry_run) summary.released += busy.size();
   record(decisions, summary);
   log_.debug(fmt::format("chunk of {} {} rows decided (ids {}..{})", decisions.size(), image_kind_name(kind),
                          rows.front().id, rows.back().id));

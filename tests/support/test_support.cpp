@@ -92,6 +92,32 @@ ProcessResult run_biosense(const std::vector<std::string>& args, const std::vect
   return result;
 }
 
+int spawn_biosense(const std::vector<std::string>& args, const std::filesystem::path& dir) {
+  const auto out_path = dir / "spawn.out", err_path = dir / "spawn.err";
+  const pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    const int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    const int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    dup2(out, STDOUT_FILENO);
+    dup2(err, STDERR_FILENO);
+    std::vector<std::string> copy = args;
+    std::string binary = BIOSENSE_BINARY;
+    std::vector<char*> argv{binary.data()};
+    for (auto& a : copy) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(binary.c_str(), argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+int wait_biosense(int pid) {
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 Bytes flat_png(long width, long height, unsigned char r, unsigned char g, unsigned char b) {
   TempDir tmp;
   dlib::matrix<dlib::rgb_pixel> img(height, width);

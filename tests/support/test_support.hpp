@@ -41,6 +41,12 @@ struct ProcessResult {
 /// `env` entries ("NAME=value") are added to the environment.
 ProcessResult run_biosense(const std::vector<std::string>& args, const std::vector<std::string>& env = {});
 
+/// Starts the biosense binary in the background (output to files in `dir`);
+/// returns its pid. Pair with wait_biosense().
+int spawn_biosense(const std::vector<std::string>& args, const std::filesystem::path& dir);
+/// Waits for a spawned process; returns its exit code, or 128 + signal.
+int wait_biosense(int pid);
+
 /// A solid-colour JPEG/PNG of the given size, made in memory (no-face input).
 Bytes flat_png(long width, long height, unsigned char r, unsigned char g, unsigned char b);
 

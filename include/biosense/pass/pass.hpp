@@ -77,6 +77,7 @@ class Pass {
   std::function<void(const Decision&)> on_decision_;
   Workspace workspace_;
   std::map<std::string, Benchmark> benchmarks_;  ///< per lan_id, for this pass
+  std::vector<std::int64_t> deferred_;           ///< claimed rows whose benchmark was busy
 };
 
 }  // namespace biosense

@@ -1,0 +1,200 @@
+/// The pass over the in-memory repository and a fake engine: every result
+/// code, the benchmark rules, chunking, dry-run and failures.
+#include <catch2/catch.hpp>
+
+#include "biosense/pass/pass.hpp"
+#include "support/fake_engine.hpp"
+#include "support/memory_repository.hpp"
+#include "support/test_support.hpp"
+
+using namespace biosense;
+using biosense::test::FakeEngine;
+using biosense::test::MemoryRepository;
+using biosense::test::photo;
+
+namespace {
+
+struct PassFixture {
+  MemoryRepository repo;
+  FakeEngine engine_a, engine_b;
+  std::unique_ptr<Calibration> calibration = make_provisional_calibration();
+  std::ostringstream log_text;
+  Logger log{log_text, LogFormat::Text, LogLevel::Debug};
+  std::atomic<bool> stop{false};
+  biosense::test::TempDir data;
+  std::vector<Decision> seen;
+
+  PassOptions options(bool dry_run = false) {
+    PassOptions o;
+    o.batch_size = 2;
+    o.dry_run = dry_run;
+    o.data_dir = data.path();
+    o.host = "testhost";
+    o.worker = "testhost:1";
+    return o;
+  }
+  PassSummary run(ImageKind kind, PassOptions o) {
+    Pass pass(repo, {&engine_a, &engine_b}, *calibration, o, log, stop,
+              [this](const Decision& d) { seen.push_back(d); });
+    return pass.run(kind);
+  }
+  PassSummary run(ImageKind kind) { return run(kind, options()); }
+  std::string result_of(std::int64_t stream_id) { return repo.stream_row(stream_id).result.value_or("-"); }
+};
+
+}  // namespace
+
+TEST_CASE_METHOD(PassFixture, "every stream result code, decided in one pass", "[pass]") {
+  repo.add_row(ImageKind::Train, "agent", Status::Done, photo("faces:0.0"), ResultCode::Success);
+  const auto success = repo.add_stream_row("agent", Status::Pending, photo("faces:0.1"));
+  const auto success_multi = repo.add_stream_row("agent", Status::Pending, photo("faces:2.0,0.2"));
+  const auto unknown = repo.add_stream_row("agent", Status::Pending, photo("faces:0.9"));
+  const auto unknown_multi = repo.add_stream_row("agent", Status::Pending, photo("faces:0.9,1.5"));
+  const auto no_face = repo.add_stream_row("agent", Status::Pending, photo("faces:"));
+  const auto invalid = repo.add_stream_row("agent", Status::Pending, photo("garbage"));
+  const auto null_image = repo.add_row(ImageKind::Stream, "agent", Status::Pending, std::nullopt);
+  const auto no_training = repo.add_stream_row("nobody", Status::Pending, photo("faces:0.1"));
+
+  const PassSummary s = run(ImageKind::Stream);
+  CHECK(s.decided == 8);
+  CHECK(result_of(success) == "SUCCESS");
+  CHECK(result_of(success_multi) == "SUCCESS_MULTIPLE_FACES");
+  CHECK(result_of(unknown) == "UNKNOWN_PERSON");
+  CHECK(result_of(unknown_multi) == "UNKNOWN_MULTIPLE_FACES");
+  CHECK(result_of(no_face) == "NO_FACES_FOUND");
+  CHECK(result_of(invalid) == "INVALID_IMAGE");
+  CHECK(result_of(null_image) == "INVALID_IMAGE");
+  CHECK(result_of(no_training) == "NO_TRAINING_IMAGE");
+  CHECK(repo.stream_row(success).status == Status::Done);
+  CHECK(repo.stream_row(invalid).status == Status::Failed);
+  CHECK(repo.stream_row(no_training).status == Status::Failed);
+  CHECK(*repo.stream_row(success).distance == Approx(0.1));
+  CHECK(*repo.stream_row(success).accuracy == Approx(calibration->percent(0.1)));
+  CHECK(*repo.stream_row(success_multi).num_faces == 2);
+  CHECK(*repo.stream_row(success_multi).distance == Approx(0.2));
+  CHECK(*repo.stream_row(success).benchmark_id == 1);
+  CHECK_FALSE(repo.stream_row(success).claimed_by);
+  CHECK(repo.process_status().size() == 8 + 0);  // the approved benchmark was encoded, not re-validated
+  CHECK(repo.encoding_count() == 1);
+  // The staged files are gone.
+  CHECK(std::filesystem::is_empty(data.path()));
+}
+
+TEST_CASE_METHOD(PassFixture, "the user's benchmark rules", "[pass]") {
+  SECTION("the newest training image failed, although an older one was approved") {
+    repo.add_row(ImageKind::Train, "a", Status::Done, photo("faces:0.0"), ResultCode::Success);
+    const auto failed = repo.add_row(ImageKind::Train, "a", Status::Failed, photo("faces:"), ResultCode::NoFacesFound);
+    const auto row = repo.add_stream_row("a", Status::Pending, photo("faces:0.0"));
+    run(ImageKind::Stream);
+    CHECK(result_of(row) == "TRAINING_IMAGE_FAILED");
+    CHECK(*repo.stream_row(row).benchmark_id == failed);
+  }
+  SECTION("the newest training image is still N: validated inline, then used") {
+    const auto train = repo.add_train_row("a", Status::Pending, photo("faces:0.0"));
+    const auto row = repo.add_stream_row("a", Status::Pending, photo("faces:0.05"));
+    run(ImageKind::Stream);
+    CHECK(repo.train_row(train).status == Status::Done);
+    CHECK(result_of(row) == "SUCCESS");
+    CHECK(*repo.stream_row(row).benchmark_id == train);
+  }
+  SECTION("an inline validation that fails makes the snapshot TRAINING_IMAGE_FAILED") {
+    const auto train = repo.add_train_row("a", Status::Pending, photo("faces:0.0,0.5"));
+    const auto row = repo.add_stream_row("a", Status::Pending, photo("faces:0.05"));
+    run(ImageKind::Stream);
+    CHECK(repo.train_row(train).result == std::optional<std::string>("MULTIPLE_FACES"));
+    CHECK(result_of(row) == "TRAINING_IMAGE_FAILED");
+  }
+  SECTION("a benchmark another worker is validating leaves the snapshot pending") {
+    const auto train = repo.add_train_row("a", Status::Pending, photo("faces:0.0"));
+    REQUIRE(repo.claim_train_image(train, "otherhost:99"));  // a fresh claim, on another host
+    const auto row = repo.add_stream_row("a", Status::Pending, photo("faces:0.05"));
+    const PassSummary s = run(ImageKind::Stream);
+    CHECK(s.released == 1);
+    CHECK(repo.stream_row(row).status == Status::Pending);
+  }
+}
+
+TEST_CASE_METHOD(PassFixture, "a benchmark is encoded once and reused on later passes", "[pass]") {
+  repo.add_row(ImageKind::Train, "a", Status::Done, photo("faces:0.0"), ResultCode::Success);
+  for (int i = 0; i < 3; ++i) repo.add_stream_row("a", Status::Pending, photo("faces:0.1"));
+  run(ImageKind::Stream);
+  const int first = engine_a.calls + engine_b.calls;
+  CHECK(first == 4);  // 3 snapshots + the benchmark, once
+  repo.add_stream_row("a", Status::Pending, photo("faces:0.1"));
+  run(ImageKind::Stream);
+  CHECK(engine_a.calls + engine_b.calls == first + 1);  // the stored encoding was used
+}
+
+TEST_CASE_METHOD(PassFixture, "enrolment validation: one face, large and sharp enough", "[pass]") {
+  const auto ok = repo.add_train_row("a", Status::Pending, photo("faces:0.0"));
+  const auto none = repo.add_train_row("b", Status::Pending, photo("faces:"));
+  const auto two = repo.add_train_row("c", Status::Pending, photo("faces:0.0,1.0"));
+  const auto blurred = repo.add_train_row("d", Status::Pending, photo("blur:faces:0.0"));
+  const auto bad = repo.add_train_row("e", Status::Pending, photo("junk"));
+  run(ImageKind::Train);
+  CHECK(repo.train_row(ok).status == Status::Done);
+  CHECK(repo.train_row(none).result == std::optional<std::string>("NO_FACES_FOUND"));
+  CHECK(repo.train_row(two).result == std::optional<std::string>("MULTIPLE_FACES"));
+  CHECK(repo.train_row(blurred).result == std::optional<std::string>("LOW_QUALITY"));
+  CHECK(repo.train_row(bad).result == std::optional<std::string>("INVALID_IMAGE"));
+  for (auto id : {none, two, blurred, bad}) CHECK(repo.train_row(id).status == Status::Failed);
+  CHECK(repo.encoding_count() == 1);
+
+  DecisionPolicy strict;
+  strict.min_face_px = 200;  // the fake's faces are 100 px
+  const ImageRow row{ImageKind::Train, 9, "x", "", photo("faces:0.0"), 1};
+  const AnalysisResult a = FakeEngine().analyze(*row.image);
+  CHECK(decide_train(row, &a, strict).result == ResultCode::LowQuality);
+}
+
+TEST_CASE_METHOD(PassFixture, "dry-run decides everything and writes nothing", "[pass]") {
+  repo.add_train_row("a", Status::Pending, photo("faces:0.0"));
+  for (int i = 0; i < 5; ++i) repo.add_stream_row("a", Status::Pending, photo("faces:0.1"));
+  const PassSummary s = run(ImageKind::Stream, options(true));
+  CHECK(s.decided == 5);
+  CHECK(seen.size() == 6);  // the inline validation is reported too
+  CHECK(repo.call_count("commit_decisions") == 0);
+  CHECK(repo.call_count("claim") == 0);
+  CHECK(repo.call_count("save_encoding") == 0);
+  for (const auto& r : repo.rows(ImageKind::Stream)) CHECK(r.status == Status::Pending);
+  CHECK(std::filesystem::is_empty(data.path()));
+}
+
+TEST_CASE_METHOD(PassFixture, "chunks of --batch-size, at most --limit rows, only rows pending at the start",
+                 "[pass]") {
+  repo.add_row(ImageKind::Train, "a", Status::Done, photo("faces:0.0"), ResultCode::Success);
+  for (int i = 0; i < 7; ++i) repo.add_stream_row("a", Status::Pending, photo("faces:0.1"));
+  PassOptions o = options();
+  o.limit = 5;
+  CHECK(run(ImageKind::Stream, o).decided == 5);
+  CHECK(repo.call_count("commit_decisions") == 3);  // 2 + 2 + 1
+  CHECK(run(ImageKind::Stream).decided == 2);
+}
+
+TEST_CASE_METHOD(PassFixture, "a database failure propagates, and the claims wait for the next pass", "[pass]") {
+  repo.add_row(ImageKind::Train, "a", Status::Done, photo("faces:0.0"), ResultCode::Success);
+  const auto first = repo.add_stream_row("a", Status::Pending, photo("faces:0.1"));
+  repo.add_stream_row("a", Status::Pending, photo("faces:0.1"));
+  repo.fail_next_commit();
+  CHECK_THROWS_AS(run(ImageKind::Stream), StorageError);
+  CHECK(repo.stream_row(first).status == Status::Claimed);
+  CHECK(repo.process_status().empty());
+  // The next pass of the same (now dead) worker takes the claim back once the lease is over.
+  repo.advance_clock(std::chrono::seconds(601));
+  const PassSummary s = run(ImageKind::Stream);
+  CHECK(s.reclaimed == 2);
+  CHECK(s.decided == 2);
+  CHECK(result_of(first) == "SUCCESS");
+}
+
+TEST_CASE_METHOD(PassFixture, "a stop request ends the pass after the current chunk", "[pass]") {
+  repo.add_row(ImageKind::Train, "a", Status::Done, photo("faces:0.0"), ResultCode::Success);
+  for (int i = 0; i < 6; ++i) repo.add_stream_row("a", Status::Pending, photo("faces:0.1"));
+  Pass pass(repo, {&engine_a}, *calibration, options(), log, stop, [this](const Decision&) { stop = true; });
+  const PassSummary s = pass.run(ImageKind::Stream);
+  CHECK(s.interrupted);
+  CHECK(s.decided == 2);  // one whole chunk, nothing half-done
+  std::size_t pending = 0;
+  for (const auto& r : repo.rows(ImageKind::Stream)) pending += r.status == Status::Pending;
+  CHECK(pending == 4);
+}
