@@ -187,3 +187,131 @@ TEST_CASE("two passes at once on MariaDB never decide a row twice", "[run][slow]
     CHECK(b->row(ImageKind::Stream, id).attempts == 1);
   }
 }
+
+TEST_CASE("every kind of bad BLOB becomes INVALID_IMAGE and the chunk goes on", "[run][slow]") {
+  auto b = backend(false);
+  biosense::test::TempDir data;
+  b->add_row(ImageKind::Train, "a", Status::Done, misc("obama.jpg"));
+  const Bytes jpeg = misc("obama2.jpg");
+  const std::string text = "SELECT * FROM stream_img; -- not a photo";
+  Bytes bomb = {0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x11, 0x08, 0xEA, 0x60, 0xEA, 0x60, 3,    1, 0x22, 0,    2,    0x11, 1,
+                3,    0x11, 1,    0xFF, 0xDA, 0x00, 0x0C, 3,    1,    0x00, 2,    0x11, 3, 0x11, 0x00, 0x3F, 0x00};
+  Bytes corrupt = jpeg;
+  for (std::size_t i = 200; i < corrupt.size(); i += 7) corrupt[i] = static_cast<std::uint8_t>(corrupt[i] ^ 0x5A);
+  std::vector<std::int64_t> bad = {
+      b->add_row(ImageKind::Stream, "a", Status::Pending, std::nullopt),
+      b->add_row(ImageKind::Stream, "a", Status::Pending, Bytes{}),
+      b->add_row(ImageKind::Stream, "a", Status::Pending, Bytes(jpeg.begin(), jpeg.begin() + 3000)),
+      b->add_row(ImageKind::Stream, "a", Status::Pending, Bytes(text.begin(), text.end())),
+      b->add_row(ImageKind::Stream, "a", Status::Pending, bomb),
+  };
+  const auto corrupted = b->add_row(ImageKind::Stream, "a", Status::Pending, corrupt);
+  const auto good = b->add_row(ImageKind::Stream, "a", Status::Pending, jpeg);
+  const auto r = run_biosense({"--db", b->url(), "run", "--data-dir", data.path().string()});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  for (auto id : bad) {
+    INFO("row " << id);
+    CHECK(b->row(ImageKind::Stream, id).result == std::optional<std::string>("INVALID_IMAGE"));
+    CHECK(b->row(ImageKind::Stream, id).status == "F");
+  }
+  // XOR-damaged JPEG data: libjpeg may still produce (garbled) pixels; either
+  // way the row is decided and the pass goes on.
+  CHECK(decided(*b, ImageKind::Stream, {corrupted}) == 1);
+  CHECK(b->row(ImageKind::Stream, good).result == std::optional<std::string>("SUCCESS"));
+  CHECK_THAT(b->audit_details(ImageKind::Stream, bad[4]).front(), Catch::Contains("pixel limit"));
+}
+
+TEST_CASE("reprocess decides NO_TRAINING_IMAGE rows again after the agent enrols", "[run][slow]") {
+  auto b = backend(false);
+  biosense::test::TempDir data;
+  const auto row = b->add_row(ImageKind::Stream, "late", Status::Pending, misc("obama2.jpg"));
+  const auto other = b->add_row(ImageKind::Stream, "late", Status::Pending, misc("biden.jpg"));
+  REQUIRE(run_biosense({"--db", b->url(), "run", "--data-dir", data.path().string()}).exit_code == 0);
+  REQUIRE(b->row(ImageKind::Stream, row).result == std::optional<std::string>("NO_TRAINING_IMAGE"));
+  b->add_row(ImageKind::Train, "late", Status::Pending, misc("obama.jpg"));
+
+  const auto dry = run_biosense(
+      {"--db", b->url(), "reprocess", "--result", "NO_TRAINING_IMAGE", "--ids", std::to_string(row), "--dry-run"});
+  CHECK(dry.exit_code == 0);
+  CHECK_THAT(dry.out, Catch::Contains("would reprocess stream_img " + std::to_string(row)));
+  CHECK(b->row(ImageKind::Stream, row).result == std::optional<std::string>("NO_TRAINING_IMAGE"));
+
+  const auto r = run_biosense({"--db", b->url(), "reprocess", "--lan-id", "late", "--data-dir", data.path().string()});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(b->row(ImageKind::Stream, row).result == std::optional<std::string>("SUCCESS"));
+  CHECK(b->row(ImageKind::Stream, other).result == std::optional<std::string>("UNKNOWN_PERSON"));
+  CHECK(b->audit_details(ImageKind::Stream, row).size() == 2);          // both decisions stay in the audit trail
+  CHECK(run_biosense({"--db", b->url(), "reprocess"}).exit_code == 1);  // no filter: usage error
+}
+
+TEST_CASE("run --loop stops on SIGTERM after its chunk and exits 0", "[run][slow]") {
+  auto b = backend(false);
+  biosense::test::TempDir data, logs;
+  b->add_row(ImageKind::Train, "a", Status::Pending, misc("obama.jpg"));
+  const auto first = b->add_row(ImageKind::Stream, "a", Status::Pending, misc("obama2.jpg"));
+  const int pid = biosense::test::spawn_biosense(
+      {"--db", b->url(), "run", "--loop", "--interval", "1", "--data-dir", data.path().string()}, logs.path());
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (decided(*b, ImageKind::Stream, {first}) == 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  // A row that arrives while the loop runs is picked up by a later pass.
+  const auto later = b->add_row(ImageKind::Stream, "a", Status::Pending, misc("obama3.jpg"));
+  while (decided(*b, ImageKind::Stream, {later}) == 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  kill(pid, SIGTERM);
+  CHECK(biosense::test::wait_biosense(pid) == 0);
+  CHECK(b->row(ImageKind::Stream, later).result == std::optional<std::string>("SUCCESS"));
+}
+
+TEST_CASE("the database lost mid-pass: exit 2, nothing half-written, the next pass finishes", "[run][slow][mariadb]") {
+  auto b = backend(true);
+  biosense::test::TempDir data, logs;
+  b->add_row(ImageKind::Train, "a", Status::Pending, misc("obama.jpg"));
+  std::vector<std::int64_t> ids;
+  for (const auto& photo : lfw_photos(24)) ids.push_back(b->add_row(ImageKind::Stream, "a", Status::Pending, photo));
+  const int pid = biosense::test::spawn_biosense(
+      {"--db", b->url(), "run", "--batch-size", "4", "--data-dir", data.path().string()}, logs.path());
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while ((decided(*b, ImageKind::Stream, ids) < 4 || count_status(*b, ImageKind::Stream, ids, {"P"}) == 0) &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  // Cut the pass's connection, as a database restart would.
+  b->kill_other_connections();
+  const int code = biosense::test::wait_biosense(pid);
+  CHECK(code == 2);
+  const std::size_t done = decided(*b, ImageKind::Stream, ids);
+  const std::size_t claimed = count_status(*b, ImageKind::Stream, ids, {"P"});
+  INFO("decided " << done << ", claimed " << claimed);
+  CHECK(done % 4 == 0);  // whole chunks only
+  CHECK(done + claimed + count_status(*b, ImageKind::Stream, ids, {"N"}) == ids.size());
+  for (auto id : ids)
+    CHECK(b->audit_details(ImageKind::Stream, id).size() == (decided(*b, ImageKind::Stream, {id}) ? 1u : 0u));
+
+  const auto r = run_biosense({"--db", b->url(), "run", "--data-dir", data.path().string()});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(decided(*b, ImageKind::Stream, ids) == ids.size());
+  for (auto id : ids) CHECK(b->audit_details(ImageKind::Stream, id).size() == 1);
+}
+
+TEST_CASE("SIGINT during a single pass: the chunk finishes, the rest stays pending, exit 130", "[run][slow]") {
+  auto b = backend(false);
+  biosense::test::TempDir data, logs;
+  b->add_row(ImageKind::Train, "a", Status::Pending, misc("obama.jpg"));
+  std::vector<std::int64_t> ids;
+  for (const auto& photo : lfw_photos(16)) ids.push_back(b->add_row(ImageKind::Stream, "a", Status::Pending, photo));
+  const int pid = biosense::test::spawn_biosense(
+      {"--db", b->url(), "run", "--batch-size", "4", "--data-dir", data.path().string()}, logs.path());
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (count_status(*b, ImageKind::Stream, ids, {"P"}) == 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  kill(pid, SIGINT);
+  CHECK(biosense::test::wait_biosense(pid) == 130);
+  const std::size_t done = decided(*b, ImageKind::Stream, ids);
+  CHECK(done >= 4);
+  CHECK(done < ids.size());
+  CHECK(count_status(*b, ImageKind::Stream, ids, {"P"}) == 0);  // nothing left claimed
+  CHECK(done + count_status(*b, ImageKind::Stream, ids, {"N"}) == ids.size());
+}

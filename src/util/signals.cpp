@@ -1,41 +1,66 @@
 #include "biosense/util/signals.hpp"
 
-#include <pthread.h>
-#include <signal.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <stdexcept>
 
 namespace biosense {
 namespace {
 
-sigset_t watched() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGUSR1);  // used by the destructor to wake the watcher
-  return set;
+/// Write end of the current SignalStop's pipe, for the handler only.
+std::atomic<int> g_signal_pipe{-1};
+
+extern "C" void on_stop_signal(int) {
+  const int saved = errno;
+  const int fd = g_signal_pipe.load();
+  if (fd >= 0) {
+    const char byte = 's';
+    [[maybe_unused]] const ssize_t n = write(fd, &byte, 1);  // async-signal-safe
+  }
+  errno = saved;
 }
 
 }  // namespace
 
 SignalStop::SignalStop() {
-  const sigset_t set = watched();
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  watcher_ = std::thread([this, set] {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("cannot create the signal pipe");
+  read_fd_ = fds[0];
+  write_fd_ = fds[1];
+  int expected = -1;
+  if (!g_signal_pipe.compare_exchange_strong(expected, write_fd_)) {
+    close(read_fd_);
+    close(write_fd_);
+    throw std::logic_error("only one SignalStop may exist at a time");
+  }
+  watcher_ = std::thread([this] {
+    char byte = 0;
     for (;;) {
-      int sig = 0;
-      if (sigwait(&set, &sig) != 0) continue;
-      if (sig == SIGUSR1 && closing_) return;
-      if (sig == SIGINT || sig == SIGTERM) stop_ = true;
+      const ssize_t n = read(read_fd_, &byte, 1);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0 || byte == 'q') return;
+      stop_ = true;
     }
   });
+  struct sigaction action {};
+  action.sa_handler = on_stop_signal;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART;
+  sigaction(SIGINT, &action, &old_int_);
+  sigaction(SIGTERM, &action, &old_term_);
 }
 
 SignalStop::~SignalStop() {
-  closing_ = true;
-  pthread_kill(watcher_.native_handle(), SIGUSR1);
+  sigaction(SIGINT, &old_int_, nullptr);
+  sigaction(SIGTERM, &old_term_, nullptr);
+  g_signal_pipe = -1;
+  const char quit = 'q';
+  [[maybe_unused]] const ssize_t n = write(write_fd_, &quit, 1);
   watcher_.join();
-  const sigset_t set = watched();
-  pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
+  close(read_fd_);
+  close(write_fd_);
 }
 
 }  // namespace biosense

@@ -135,6 +135,15 @@ void SqlBackend::close_connections() {
   raw_.reset();
 }
 
+void SqlBackend::kill_other_connections() {
+  REQUIRE(mariadb_);
+  auto& sql = raw().sql();
+  std::vector<long long> ids(64);
+  sql << "SELECT id FROM information_schema.processlist WHERE db = DATABASE() AND id <> CONNECTION_ID()",
+      soci::into(ids);
+  for (long long id : ids) sql << "KILL CONNECTION " + std::to_string(id);
+}
+
 storage::Connection& SqlBackend::raw() {
   if (!raw_) raw_ = std::make_unique<storage::Connection>(parse_db_url(url_));
   return *raw_;

@@ -72,6 +72,9 @@ class SqlBackend : public Backend {
   /// schemas, triggers, direct checks).
   storage::Connection& raw();
   void migrate();
+  /// MariaDB only: KILLs every other connection to this test database, as a
+  /// server restart would cut them (the "database lost mid-pass" tests).
+  void kill_other_connections();
 
   std::string name() const override { return mariadb_ ? "mariadb" : "sqlite"; }
   Repository& open() override;
