@@ -12,7 +12,7 @@ namespace biosense {
 struct DecisionPolicy {
   double tolerance = 0.6;       ///< largest distance that is the same person (dlib's figure)
   long min_face_px = 60;        ///< enrolment: smaller faces are LOW_QUALITY
-  double min_sharpness = 15.0;  ///< enrolment: blurrier chips are LOW_QUALITY
+  double min_sharpness = 10.0;  ///< enrolment: blurrier chips are LOW_QUALITY
 };
 
 /// The agent's benchmark as far as a snapshot is concerned.
