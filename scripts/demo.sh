@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Run the main job on sample photos: set up, build build/ (Release), run.
 #
-# The job, for now: `biosense compare --show-distance KNOWN UNKNOWN`, where
-# KNOWN holds copies of obama.jpg and biden.jpg and UNKNOWN is the
-# face_recognition sample folder of the shared datasets.
+# The job: a fresh SQLite database (biosense-demo.db in the repository, kept
+# for you to inspect), sample photos imported as enrolment photos and
+# snapshots, one pass (`biosense run --once`), then the decisions.
 #
 # Usage: scripts/demo.sh
 # Environment: BIOSENSE_TEST_DATA (default: <repo>/../shared/datasets),
@@ -35,26 +35,41 @@ step_setup() {
 
 step_build() {
   log "building build/ (Release)"
-  cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null 2>&1
   cmake --build build -j"$(nproc 2>/dev/null || echo 2)" --target biosense
   [ -x "$BIN" ] || fail "$BIN was not built"
 }
 
-# The job itself. Replace this function to change what the demo runs.
+# The job itself: the main job (a pass) on the embedded SQLite database,
+# with sample photos imported the way the capture client would store them.
 step_job() {
-  local known
-  for f in obama.jpg biden.jpg; do
-    [ -f "$SAMPLES/$f" ] || fail "sample photo $SAMPLES/$f not found"
-  done
+  local db="$repo/biosense-demo.db" data="$repo/Data"
+  rm -f "$db" "$db-wal" "$db-shm"
+  export BIOSENSE_DB_URL="sqlite:$db"
+  log "database: $BIOSENSE_DB_URL (fresh)"
+  "$BIN" db migrate >/dev/null
+  # Enrolment photos: three agents, one of them with a photo of two people.
+  "$BIN" import --lan-id 'NA\obama' --train "$SAMPLES/obama.jpg" >/dev/null 2>&1
+  "$BIN" import --lan-id 'NA\kit' --train "$SAMPLES/kit_harington_john1.jpeg" >/dev/null 2>&1
+  "$BIN" import --lan-id 'NA\pair' --train "$SAMPLES/two_people.jpg" >/dev/null 2>&1
+  # Snapshots: the agents, impostors, groups, a broken file,
+  # and an agent who never enrolled.
+  "$BIN" import --lan-id 'NA\obama' --stream "$SAMPLES/obama2.jpg" "$SAMPLES/obama3.jpg" \
+    "$SAMPLES/obama-720p.jpg" "$SAMPLES/biden.jpg" "$SAMPLES/obama_and_biden.jpg" >/dev/null 2>&1
+  "$BIN" import --lan-id 'NA\kit' --stream "$SAMPLES/kit_harington_john2.jpeg" \
+    "$SAMPLES/rose_leslie_img1.jpg" "$SAMPLES/kit_with_rose.jpg" >/dev/null 2>&1
+  "$BIN" import --lan-id 'NA\pair' --stream "$SAMPLES/biden.jpg" >/dev/null 2>&1
+  "$BIN" import --lan-id 'NA\newhire' --stream "$SAMPLES/obama2.jpg" >/dev/null 2>&1
   WORK=$(mktemp -d "${TMPDIR:-/tmp}/biosense-demo.XXXXXX")
-  known="$WORK/known"
-  mkdir "$known"
-  cp "$SAMPLES/obama.jpg" "$SAMPLES/biden.jpg" "$known/"
-  log "KNOWN:   $known (obama.jpg, biden.jpg)"
-  log "UNKNOWN: $SAMPLES"
-  log "running: biosense compare --show-distance KNOWN UNKNOWN"
-  log "columns: file,name,distance,confidence"
-  "$BIN" compare --show-distance "$known" "$SAMPLES"
+  printf 'not a photo' >"$WORK/broken.jpg"
+  "$BIN" import --lan-id 'NA\obama' --stream "$WORK/broken.jpg" >/dev/null 2>&1
+  log "running: biosense run --once --threads $(nproc 2>/dev/null || echo 2) --data-dir $data"
+  "$BIN" run --once --threads "$(nproc 2>/dev/null || echo 2)" --data-dir "$data"
+  log "decisions (stream_img):"
+  if command -v sqlite3 >/dev/null; then
+    sqlite3 -header -column "$db" \
+      "select id, lan_id, status, result, num_faces, round(distance,3) as distance, round(accuracy,1) as accuracy from stream_img order by id"
+  fi
 }
 
 start=$SECONDS
