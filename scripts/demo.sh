@@ -35,9 +35,18 @@ step_setup() {
 
 step_build() {
   log "building build/ (Release)"
-  cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null 2>&1
+  cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
   cmake --build build -j"$(nproc 2>/dev/null || echo 2)" --target biosense
   [ -x "$BIN" ] || fail "$BIN was not built"
+}
+
+# Runs biosense quietly; shows its output only if it fails.
+quiet() {
+  local out
+  if ! out=$("$BIN" "$@" 2>&1); then
+    printf '%s\n' "$out" >&2
+    fail "biosense $1 failed"
+  fi
 }
 
 # The job itself: the main job (a pass) on the embedded SQLite database,
@@ -49,20 +58,20 @@ step_job() {
   log "database: $BIOSENSE_DB_URL (fresh)"
   "$BIN" db migrate >/dev/null
   # Enrolment photos: three agents, one of them with a photo of two people.
-  "$BIN" import --lan-id 'NA\obama' --train "$SAMPLES/obama.jpg" >/dev/null 2>&1
-  "$BIN" import --lan-id 'NA\kit' --train "$SAMPLES/kit_harington_john1.jpeg" >/dev/null 2>&1
-  "$BIN" import --lan-id 'NA\pair' --train "$SAMPLES/two_people.jpg" >/dev/null 2>&1
+  quiet import --lan-id 'NA\obama' --train "$SAMPLES/obama.jpg"
+  quiet import --lan-id 'NA\kit' --train "$SAMPLES/kit_harington_john1.jpeg"
+  quiet import --lan-id 'NA\pair' --train "$SAMPLES/two_people.jpg"
   # Snapshots: the agents, impostors, groups, a broken file,
   # and an agent who never enrolled.
-  "$BIN" import --lan-id 'NA\obama' --stream "$SAMPLES/obama2.jpg" "$SAMPLES/obama3.jpg" \
-    "$SAMPLES/obama-720p.jpg" "$SAMPLES/biden.jpg" "$SAMPLES/obama_and_biden.jpg" >/dev/null 2>&1
-  "$BIN" import --lan-id 'NA\kit' --stream "$SAMPLES/kit_harington_john2.jpeg" \
-    "$SAMPLES/rose_leslie_img1.jpg" "$SAMPLES/kit_with_rose.jpg" >/dev/null 2>&1
-  "$BIN" import --lan-id 'NA\pair' --stream "$SAMPLES/biden.jpg" >/dev/null 2>&1
-  "$BIN" import --lan-id 'NA\newhire' --stream "$SAMPLES/obama2.jpg" >/dev/null 2>&1
+  quiet import --lan-id 'NA\obama' --stream "$SAMPLES/obama2.jpg" "$SAMPLES/obama3.jpg" \
+    "$SAMPLES/obama-720p.jpg" "$SAMPLES/biden.jpg" "$SAMPLES/obama_and_biden.jpg"
+  quiet import --lan-id 'NA\kit' --stream "$SAMPLES/kit_harington_john2.jpeg" \
+    "$SAMPLES/rose_leslie_img1.jpg" "$SAMPLES/kit_with_rose.jpg"
+  quiet import --lan-id 'NA\pair' --stream "$SAMPLES/biden.jpg"
+  quiet import --lan-id 'NA\newhire' --stream "$SAMPLES/obama2.jpg"
   WORK=$(mktemp -d "${TMPDIR:-/tmp}/biosense-demo.XXXXXX")
   printf 'not a photo' >"$WORK/broken.jpg"
-  "$BIN" import --lan-id 'NA\obama' --stream "$WORK/broken.jpg" >/dev/null 2>&1
+  quiet import --lan-id 'NA\obama' --stream "$WORK/broken.jpg"
   log "running: biosense run --once --threads $(nproc 2>/dev/null || echo 2) --data-dir $data"
   "$BIN" run --once --threads "$(nproc 2>/dev/null || echo 2)" --data-dir "$data"
   log "decisions (stream_img):"
