@@ -60,40 +60,11 @@ std::string slurp_fd(int fd) {
 
 }  // namespace
 
-ProcessResult run_biosense(const std::vector<std::string>& args, const std::vector<std::string>& env) {
-  TempDir tmp;
-  const auto out_path = tmp / "out", err_path = tmp / "err";
-  const pid_t pid = fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    const int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    const int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    dup2(out, STDOUT_FILENO);
-    dup2(err, STDERR_FILENO);
-    for (const auto& e : env) putenv(const_cast<char*>(e.c_str()));
-    std::vector<char*> argv;
-    std::string binary = BIOSENSE_BINARY;
-    argv.push_back(binary.data());
-    std::vector<std::string> copy = args;
-    for (auto& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(binary.c_str(), argv.data());
-    _exit(127);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  ProcessResult result;
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  const int out = open(out_path.c_str(), O_RDONLY), err = open(err_path.c_str(), O_RDONLY);
-  result.out = slurp_fd(out);
-  result.err = slurp_fd(err);
-  close(out);
-  close(err);
-  return result;
-}
+namespace {
 
-int spawn_biosense(const std::vector<std::string>& args, const std::filesystem::path& dir) {
-  const auto out_path = dir / "spawn.out", err_path = dir / "spawn.err";
+/// Forks and execs the biosense binary with stdout/stderr appended to files.
+pid_t start_biosense(const std::vector<std::string>& args, const std::vector<std::string>& env,
+                     const std::filesystem::path& out_path, const std::filesystem::path& err_path) {
   const pid_t pid = fork();
   REQUIRE(pid >= 0);
   if (pid == 0) {
@@ -101,15 +72,40 @@ int spawn_biosense(const std::vector<std::string>& args, const std::filesystem::
     const int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
     dup2(out, STDOUT_FILENO);
     dup2(err, STDERR_FILENO);
-    std::vector<std::string> copy = args;
+    std::vector<std::string> copy = env;  // putenv keeps the pointer: own the strings
+    for (auto& e : copy) putenv(e.data());
     std::string binary = BIOSENSE_BINARY;
+    std::vector<std::string> words = args;
     std::vector<char*> argv{binary.data()};
-    for (auto& a : copy) argv.push_back(a.data());
+    for (auto& a : words) argv.push_back(a.data());
     argv.push_back(nullptr);
     execv(binary.c_str(), argv.data());
     _exit(127);
   }
   return pid;
+}
+
+std::string slurp_file(const std::filesystem::path& file) {
+  const int fd = open(file.c_str(), O_RDONLY);
+  if (fd < 0) return {};
+  std::string s = slurp_fd(fd);
+  close(fd);
+  return s;
+}
+
+}  // namespace
+
+ProcessResult run_biosense(const std::vector<std::string>& args, const std::vector<std::string>& env) {
+  TempDir tmp;
+  ProcessResult result;
+  result.exit_code = wait_biosense(start_biosense(args, env, tmp / "out", tmp / "err"));
+  result.out = slurp_file(tmp / "out");
+  result.err = slurp_file(tmp / "err");
+  return result;
+}
+
+int spawn_biosense(const std::vector<std::string>& args, const std::filesystem::path& dir) {
+  return start_biosense(args, {}, dir / "spawn.out", dir / "spawn.err");
 }
 
 int wait_biosense(int pid) {
