@@ -44,7 +44,7 @@ TEST_CASE("compare options and global options parse", "[cli]") {
   CHECK(p.invocation->global.models_dir == "/m");
 }
 
-TEST_CASE("usage errors exit 1 with a message; help exits 0", "[cli]") {
+TEST_CASE("usage errors exit 1 with a message, help exits 0", "[cli]") {
   for (const std::vector<std::string>& words :
        std::vector<std::vector<std::string>>{{},
                                              {"compare", "only-one"},
