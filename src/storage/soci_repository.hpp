@@ -11,7 +11,12 @@
 ///   saves no encoding, but its process_status row is still written (it was
 ///   a real attempt) with a detail saying the verdict was not recorded;
 /// - timestamps of rows (claimed_at, processed_time) come from the database
-///   clock; process_status.started_at/finished_at from the Decision (UTC).
+///   clock; process_status.started_at/finished_at from the Decision (UTC);
+/// - MariaDB write transactions chosen as deadlock victims are re-run (up to
+///   3 times) before a StorageError;
+/// - photos are bound as std::string: SQLite writes CAST(? AS BLOB), MariaDB
+///   an escaped literal (SOCI's MySQL backend substitutes values client-side),
+///   so a photo must fit in half of the server's max_allowed_packet.
 #include <memory>
 
 #include "biosense/storage/repository.hpp"

@@ -11,11 +11,13 @@
 namespace biosense::storage {
 namespace {
 
-/// A status read from the database. Anything the contract does not define
-/// (a legacy value) reads as Failed: it then surfaces as a visible verdict
-/// instead of leaving snapshots waiting for a benchmark that never comes.
+/// A status read from the database. NULL reads as Pending, as migration 002
+/// would have set it. Anything else the contract does not define (a legacy
+/// value) reads as Failed: it then surfaces as a visible verdict instead of
+/// leaving snapshots waiting for a benchmark that never comes.
 Status parse_status(const std::string& text, soci::indicator ind) {
-  if (ind != soci::i_ok || text.size() != 1) return ind == soci::i_null ? Status::Pending : Status::Failed;
+  if (ind == soci::i_null) return Status::Pending;
+  if (ind != soci::i_ok || text.size() != 1) return Status::Failed;
   switch (text[0]) {
     case 'N': return Status::Pending;
     case 'P': return Status::Claimed;
