@@ -4,8 +4,8 @@
 #   1. scripts/setup.sh      Debian packages and model weights (idempotent)
 #   2. scripts/services.sh   MariaDB and RabbitMQ up on 127.0.0.1
 #   3. build/                Release build with -Werror, then every ctest test
-#   4. build-asan/           ASan+UBSan build with -Werror, then ctest with
-#                            BIOSENSE_SKIP_SLOW=1 (tests tagged [slow] skip)
+#   4. build-asan/           ASan+UBSan build with -Werror, then every ctest
+#                            test again under the sanitizers
 #
 # Usage: scripts/test.sh [--fast]
 #   --fast   skip the sanitizer build and run (steps 1-3 only)
@@ -131,9 +131,8 @@ else
   cmake --build build-asan -j"$jobs"
   echo "sanitizer build took $(elapsed $((SECONDS - t0)))"
 
-  banner "sanitizer tests (BIOSENSE_SKIP_SLOW=1)"
+  banner "sanitizer tests"
   stage="sanitizer tests"
-  export BIOSENSE_SKIP_SLOW=1
   run_ctest sanitizers build-asan
 fi
 stage="done"

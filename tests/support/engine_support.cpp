@@ -1,7 +1,6 @@
 #include "support/engine_support.hpp"
 
 #include <catch2/catch.hpp>
-#include <cstdlib>
 #include <mutex>
 
 namespace biosense::test {
@@ -21,9 +20,5 @@ std::shared_ptr<const Models> shared_models() {
   return models;
 }
 
-bool skip_slow() {
-  const char* v = std::getenv("BIOSENSE_SKIP_SLOW");
-  return v != nullptr && std::string(v) == "1";
-}
 
 }  // namespace biosense::test

@@ -9,7 +9,4 @@ namespace biosense::test {
 /// Fails the test with setup instructions when the weights are missing.
 std::shared_ptr<const Models> shared_models();
 
-/// True when BIOSENSE_SKIP_SLOW=1 (the sanitizer run skips whole-dataset tests).
-bool skip_slow();
-
 }  // namespace biosense::test
