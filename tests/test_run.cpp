@@ -105,7 +105,7 @@ TEST_CASE("a pass decides every result code over SQLite and MariaDB", "[run][slo
   CHECK(std::filesystem::is_empty(data.path()));  // staged files deleted
 }
 
-TEST_CASE("--dry-run prints the decisions and leaves the SQLite file byte-identical", "[run][slow]") {
+TEST_CASE("a dry-run prints the decisions and leaves the SQLite file byte-identical", "[run][slow]") {
   // A database at rest, made the way an operator would: migrate, import.
   biosense::test::TempDir dir, data;
   const std::string file = (dir / "biosense.db").string(), url = "sqlite:" + file;
