@@ -21,6 +21,7 @@ struct PngState {
   std::string message;
   RgbImage image;
   std::vector<png_byte> row;
+  std::vector<png_bytep> rows;  ///< here, not on the stack: png_longjmp skips destructors
   ~PngState() { png_destroy_read_struct(&png, info ? &info : nullptr, nullptr); }
 };
 
@@ -74,7 +75,8 @@ DecodeResult decode_png(const std::uint8_t* data, std::size_t size, const ImageL
   // Interlaced images need every row in memory; read all rows into one buffer.
   const std::size_t stride = png_get_rowbytes(state->png, state->info);
   state->row.resize(stride * height);
-  std::vector<png_bytep> rows(height);
+  std::vector<png_bytep>& rows = state->rows;
+  rows.resize(height);
   for (png_uint_32 r = 0; r < height; ++r) rows[r] = state->row.data() + stride * r;
   png_read_image(state->png, rows.data());
 
