@@ -24,17 +24,17 @@
 /// With --known DIR --output FILE the chosen variant also prints
 /// face_recognition-style lines (file,name,distance) for every photo, so the
 /// answers of a variant can be compared with the reference CLI.
-#include <CLI/CLI.hpp>
 #include <dlib/image_transforms.h>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include <algorithm>
 #include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
-#include <ctime>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -94,8 +94,8 @@ struct Config {
 /// engine itself times (its decode includes the shrink of large photos, its
 /// detect the upsampling, its encode the chip extraction).
 enum Stage : std::size_t { Read, Decode, Resize, Upsample, Hog, Scan, Detect, Landmarks, Chips, Encode, kStages };
-constexpr std::array<const char*, kStages> kStageNames = {"read", "decode",    "resize", "upsample", "hog_features",
-                                                          "hog_scan", "detect", "landmarks", "chips", "encode"};
+constexpr std::array<const char*, kStages> kStageNames = {"read",     "decode", "resize",    "upsample", "hog_features",
+                                                          "hog_scan", "detect", "landmarks", "chips",    "encode"};
 
 /// Per-thread CPU time: unlike wall time it does not grow when other
 /// processes take the core, so it stays comparable on a busy machine.
@@ -463,7 +463,8 @@ class DirectWorker final : public Worker {
       std::vector<dlib::chip_details> details;
       {
         Timer t(times_, Landmarks);
-        for (const auto& box : boxes) details.push_back(dlib::get_face_chip_details(landmarks_(*image, box), 150, 0.25));
+        for (const auto& box : boxes)
+          details.push_back(dlib::get_face_chip_details(landmarks_(*image, box), 150, 0.25));
       }
       {
         Timer t(times_, Chips);
@@ -576,8 +577,8 @@ class DirectWorker final : public Worker {
     if (filters_.size() > 1) std::sort(accum.rbegin(), accum.rend());
     std::vector<dlib::rectangle> final_boxes;
     for (const auto& d : accum) {
-      const bool overlaps =
-          std::any_of(final_boxes.begin(), final_boxes.end(), [&](const dlib::rectangle& r) { return overlap_(r, d.rect); });
+      const bool overlaps = std::any_of(final_boxes.begin(), final_boxes.end(),
+                                        [&](const dlib::rectangle& r) { return overlap_(r, d.rect); });
       if (!overlaps) final_boxes.push_back(d.rect);
     }
     return final_boxes;
@@ -608,18 +609,16 @@ struct PassTime {
 
 /// Runs the workers over every photo.
 PassTime run_all(std::vector<std::unique_ptr<Worker>>& workers, const std::vector<fs::path>& photos, int batch,
-           std::vector<PhotoOut>& out) {
+                 std::vector<PhotoOut>& out) {
   out.assign(photos.size(), PhotoOut{});
   const std::size_t step = static_cast<std::size_t>(std::max(1, batch));
   const std::size_t chunks = (photos.size() + step - 1) / step;
   std::atomic<std::size_t> lent{0};
   const auto start = Clock::now();
   const Ns cpu_start = process_cpu_now();
-  biosense::parallel_for(chunks, static_cast<int>(workers.size()),
-                         [&] { return workers.at(lent++ % workers.size()).get(); },
-                         [&](Worker* w, std::size_t c) {
-                           w->run(photos, c * step, std::min(photos.size(), (c + 1) * step), out);
-                         });
+  biosense::parallel_for(
+      chunks, static_cast<int>(workers.size()), [&] { return workers.at(lent++ % workers.size()).get(); },
+      [&](Worker* w, std::size_t c) { w->run(photos, c * step, std::min(photos.size(), (c + 1) * step), out); });
   return PassTime{Clock::now() - start, process_cpu_now() - cpu_start};
 }
 
@@ -802,15 +801,16 @@ int main(int argc, char** argv) {
     const std::string blas = env_or("OPENBLAS_NUM_THREADS", "unset");
 
     std::cout << fmt::format("bench_engine: {} photos from {}\n", photos.size(), cfg.photos.string());
-    std::cout << fmt::format("variant {}, upsample {}, threads {}, repeat {}; build {} {} native={}; "
-                             "OPENBLAS_NUM_THREADS={}\n",
-                             variant, cfg.upsample, cfg.threads, cfg.repeat, BENCH_BUILD_TYPE, BENCH_COMPILER,
-                             BENCH_NATIVE, blas);
+    std::cout << fmt::format(
+        "variant {}, upsample {}, threads {}, repeat {}; build {} {} native={}; "
+        "OPENBLAS_NUM_THREADS={}\n",
+        variant, cfg.upsample, cfg.threads, cfg.repeat, BENCH_BUILD_TYPE, BENCH_COMPILER, BENCH_NATIVE, blas);
     std::string runs;
     for (double r : rates) runs += fmt::format(" {:.2f}", r);
-    std::cout << fmt::format("photos/s: {:.2f} median, {:.2f} best (runs:{}); CPU {:.1f} ms/photo "
-                             "(= {:.2f} photos per CPU-second)\n",
-                             median, best, runs, cpu_ms_per_photo, 1000.0 / cpu_ms_per_photo);
+    std::cout << fmt::format(
+        "photos/s: {:.2f} median, {:.2f} best (runs:{}); CPU {:.1f} ms/photo "
+        "(= {:.2f} photos per CPU-second)\n",
+        median, best, runs, cpu_ms_per_photo, 1000.0 / cpu_ms_per_photo);
     std::cout << fmt::format("faces: {} in {} photos; {} without a face; {} invalid", total.faces, total.with_faces,
                              total.images - total.with_faces - total.invalid, total.invalid);
     if (cfg.fallback) std::cout << fmt::format("; {} detected again at upsample {}", total.retried, cfg.upsample);
@@ -820,11 +820,10 @@ int main(int argc, char** argv) {
                              have_cpu ? fmt::format("{:>14}{:>8}", "CPU ms/photo", "%") : "");
     for (std::size_t i = 0; i < kStages; ++i) {
       if (total.stage[i] == Ns{0}) continue;
-      std::cout << fmt::format("{:<14}{:>14.2f}{:>8.1f}{}\n", kStageNames[i], ms(total.stage[i]) / per,
-                               100.0 * ms(total.stage[i]) / ms(sum),
-                               have_cpu ? fmt::format("{:>14.2f}{:>8.1f}", ms(total.cpu[i]) / per,
-                                                      100.0 * ms(total.cpu[i]) / ms(cpu_sum))
-                                        : "");
+      std::cout << fmt::format(
+          "{:<14}{:>14.2f}{:>8.1f}{}\n", kStageNames[i], ms(total.stage[i]) / per, 100.0 * ms(total.stage[i]) / ms(sum),
+          have_cpu ? fmt::format("{:>14.2f}{:>8.1f}", ms(total.cpu[i]) / per, 100.0 * ms(total.cpu[i]) / ms(cpu_sum))
+                   : "");
     }
     std::cout << fmt::format("{:<14}{:>14.2f}{:>8.1f}{}\n", "total", ms(sum) / per, 100.0,
                              have_cpu ? fmt::format("{:>14.2f}{:>8.1f}", ms(cpu_sum) / per, 100.0) : "");
@@ -857,13 +856,15 @@ int main(int argc, char** argv) {
         runs_json += (i ? ", " : "") + json::number(rates[i], 3);
         walls_json += (i ? ", " : "") + json::number(walls[i], 3);
       }
-      s += fmt::format("  \"photos_per_s\": {},\n  \"photos_per_s_best\": {},\n  \"runs_photos_per_s\": [{}],\n"
-                       "  \"runs_wall_s\": [{}],\n",
-                       json::number(median, 3), json::number(best, 3), runs_json, walls_json);
+      s += fmt::format(
+          "  \"photos_per_s\": {},\n  \"photos_per_s_best\": {},\n  \"runs_photos_per_s\": [{}],\n"
+          "  \"runs_wall_s\": [{}],\n",
+          json::number(median, 3), json::number(best, 3), runs_json, walls_json);
       s += fmt::format("  \"process_cpu_ms_per_photo\": {},\n", json::number(cpu_ms_per_photo, 3));
-      s += fmt::format("  \"faces\": {},\n  \"photos_with_faces\": {},\n  \"invalid\": {},\n  \"retried\": {},\n"
-                       "  \"refined\": {},\n",
-                       total.faces, total.with_faces, total.invalid, total.retried, total.refined);
+      s += fmt::format(
+          "  \"faces\": {},\n  \"photos_with_faces\": {},\n  \"invalid\": {},\n  \"retried\": {},\n"
+          "  \"refined\": {},\n",
+          total.faces, total.with_faces, total.invalid, total.retried, total.refined);
       s += "  \"stages_ms_per_photo\": " + stage_map(total.stage, sum, false) + ",\n";
       s += "  \"stages_percent\": " + stage_map(total.stage, sum, true) + ",\n";
       if (have_cpu) {

@@ -20,5 +20,4 @@ std::shared_ptr<const Models> shared_models() {
   return models;
 }
 
-
 }  // namespace biosense::test

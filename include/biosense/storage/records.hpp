@@ -13,7 +13,7 @@
 
 namespace biosense {
 
-enum class ImageKind { Stream, Train };  ///< stream_img / train_img
+enum class ImageKind { Stream, Train };            ///< stream_img / train_img
 std::string_view image_kind_name(ImageKind kind);  ///< "stream" / "train"
 
 /// Row status (status_code table).
@@ -37,11 +37,16 @@ enum class ResultCode {
   MultipleFaces,         ///< MULTIPLE_FACES (train validation)
   LowQuality,            ///< LOW_QUALITY (train validation)
 };
-inline constexpr ResultCode kAllResultCodes[] = {
-    ResultCode::Success,         ResultCode::SuccessMultipleFaces, ResultCode::UnknownPerson,
-    ResultCode::UnknownMultipleFaces, ResultCode::NoFacesFound,    ResultCode::NoTrainingImage,
-    ResultCode::TrainingImageFailed,  ResultCode::InvalidImage,    ResultCode::MultipleFaces,
-    ResultCode::LowQuality};
+inline constexpr ResultCode kAllResultCodes[] = {ResultCode::Success,
+                                                 ResultCode::SuccessMultipleFaces,
+                                                 ResultCode::UnknownPerson,
+                                                 ResultCode::UnknownMultipleFaces,
+                                                 ResultCode::NoFacesFound,
+                                                 ResultCode::NoTrainingImage,
+                                                 ResultCode::TrainingImageFailed,
+                                                 ResultCode::InvalidImage,
+                                                 ResultCode::MultipleFaces,
+                                                 ResultCode::LowQuality};
 
 std::string_view result_code_name(ResultCode code);
 std::optional<ResultCode> parse_result_code(std::string_view name);
@@ -83,11 +88,11 @@ struct Decision {
   std::string lan_id;
   ResultCode result = ResultCode::InvalidImage;
   int num_faces = 0;
-  std::optional<double> distance;              ///< stream: raw distance of the best face
-  std::optional<double> accuracy;              ///< stream: calibrated percent for the best face
-  std::optional<std::int64_t> benchmark_id;    ///< stream: train_img id compared against
-  std::optional<StoredEncoding> encoding;      ///< train, SUCCESS: saved to face_encoding
-  std::string detail;                          ///< human-readable reason, for process_status
+  std::optional<double> distance;            ///< stream: raw distance of the best face
+  std::optional<double> accuracy;            ///< stream: calibrated percent for the best face
+  std::optional<std::int64_t> benchmark_id;  ///< stream: train_img id compared against
+  std::optional<StoredEncoding> encoding;    ///< train, SUCCESS: saved to face_encoding
+  std::string detail;                        ///< human-readable reason, for process_status
   std::string model_version;
   std::chrono::system_clock::time_point started_at{};
   std::chrono::system_clock::time_point finished_at{};

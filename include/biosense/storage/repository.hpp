@@ -64,8 +64,7 @@ class Repository {
   /// One train_img row with its photo, whatever its status.
   virtual std::optional<ImageRow> load_train_image(std::int64_t id) = 0;
 
-  virtual std::optional<StoredEncoding> load_encoding(std::int64_t train_img_id,
-                                                      const std::string& model_version) = 0;
+  virtual std::optional<StoredEncoding> load_encoding(std::int64_t train_img_id, const std::string& model_version) = 0;
   /// Upserts a benchmark encoding computed outside validation (an older Y row).
   virtual void save_encoding(const StoredEncoding& encoding) = 0;
 
