@@ -46,6 +46,14 @@ fi
 export BIOSENSE_TEST_DATA="$data"
 
 jobs=$(nproc 2>/dev/null || echo 2)
+
+# ccache, when the machine has it, shares compiled objects between builds and
+# checkouts (paths are made relative to the checkout, so worktrees share too).
+launcher=()
+if command -v ccache >/dev/null 2>&1; then
+  export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$repo}"
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+fi
 timeout_s="${BIOSENSE_TEST_TIMEOUT:-900}"
 start=$SECONDS
 stage="start"
@@ -106,7 +114,7 @@ bash scripts/services.sh
 banner "release build (build/)"
 stage="release configure"
 t0=$SECONDS
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DBIOSENSE_WERROR=ON
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DBIOSENSE_WERROR=ON "${launcher[@]}"
 stage="release build"
 cmake --build build -j"$jobs"
 echo "release build took $(elapsed $((SECONDS - t0)))"
@@ -126,7 +134,7 @@ else
   fi
   stage="sanitizer configure"
   t0=$SECONDS
-  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBIOSENSE_SANITIZE=ON -DBIOSENSE_WERROR=ON
+  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBIOSENSE_SANITIZE=ON -DBIOSENSE_WERROR=ON "${launcher[@]}"
   stage="sanitizer build"
   cmake --build build-asan -j"$jobs"
   echo "sanitizer build took $(elapsed $((SECONDS - t0)))"
