@@ -8,6 +8,7 @@ pkg_check_modules(GIFLIB_PC QUIET libgif)
 find_library(GIF_LIBRARY NAMES gif REQUIRED)
 find_package(JPEG REQUIRED)
 find_package(PNG REQUIRED)
+find_package(nlohmann_json 3 REQUIRED)  # reads calibration files
 
 # dlib's headers would otherwise warn under our flags: treat them as system headers.
 get_target_property(_dlib_inc dlib::dlib INTERFACE_INCLUDE_DIRECTORIES)

@@ -15,7 +15,7 @@ readonly PACKAGES=(
   libdlib-dev libsoci-dev libboost-dev libcli11-dev libfmt-dev catch2
   libopenblas0 libopenblas-dev
   librabbitmq-dev libsqlite3-dev libmariadb-dev
-  libjpeg-dev libpng-dev libgif-dev libssl-dev
+  libjpeg-dev libpng-dev libgif-dev libssl-dev nlohmann-json3-dev
   clang-format sqlite3 mariadb-client
   python3 python3-venv
 )

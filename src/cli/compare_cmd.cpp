@@ -7,34 +7,16 @@
 
 #include <fmt/format.h>
 
+#include "biosense/calibration/calibration_file.hpp"
 #include "biosense/cli/commands.hpp"
 #include "biosense/cli/exit_code.hpp"
 #include "biosense/compare/compare.hpp"
 #include "biosense/engine/dlib_engine.hpp"
+#include "biosense/engine/engine_pool.hpp"
 #include "biosense/util/parallel.hpp"
 
 namespace biosense {
 namespace {
-
-/// One engine per worker thread, built once and lent out to parallel_for.
-class EnginePool {
- public:
-  EnginePool(const std::shared_ptr<const Models>& models, const EngineOptions& options, int threads) {
-    for (int i = 0; i < threads; ++i) {
-      owned_.push_back(std::make_unique<DlibEngine>(models, options));
-      engines_.push_back(owned_.back().get());
-    }
-  }
-  int size() const { return static_cast<int>(engines_.size()); }
-  void set_options(const EngineOptions& options) {
-    for (auto* engine : engines_) engine->set_options(options);
-  }
-  auto lender() const { return lend_each(engines_); }
-
- private:
-  std::vector<std::unique_ptr<DlibEngine>> owned_;
-  std::vector<DlibEngine*> engines_;
-};
 
 AnalysisResult analyze_file(DlibEngine& engine, const std::filesystem::path& file) {
   auto bytes = read_image_file(file, engine.options().limits.max_bytes);
@@ -76,7 +58,7 @@ int run_compare(const CommandContext& ctx, const CompareOptions& options) {
   EngineOptions engine_options;
   engine_options.upsample = options.upsample;
   EnginePool pool(Models::load(ctx.global.models_dir), engine_options, threads);
-  const auto calibration = make_provisional_calibration();
+  const auto calibration = load_calibration(ctx.global.calibration_file);
 
   // Like the face_recognition CLI: known photos at full size, unknown ones
   // shrunk to at most 1600 px before detection.

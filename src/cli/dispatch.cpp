@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "biosense/calibration/calibration_file.hpp"
+#include "biosense/calibration/pairs.hpp"
 #include "biosense/cli/commands.hpp"
 #include "biosense/cli/errors.hpp"
 #include "biosense/cli/exit_code.hpp"
@@ -32,9 +34,17 @@ int dispatch(const Invocation& inv, std::ostream& out, std::ostream& err) {
                           [&](const DbMigrateOptions& o) { return run_db_migrate(ctx, o); },
                           [&](const DbStatusOptions& o) { return run_db_status(ctx, o); },
                           [&](const ImportOptions& o) { return run_import(ctx, o); },
+                          [&](const EvaluateOptions& o) { return run_evaluate(ctx, o); },
+                          [&](const CalibrateOptions& o) { return run_calibrate(ctx, o); },
                       },
                       inv.command);
   } catch (const UsageError& e) {
+    log.error(e.what());
+    return to_int(ExitCode::Usage);
+  } catch (const CalibrationError& e) {
+    log.error(e.what());
+    return to_int(ExitCode::Usage);
+  } catch (const PairsError& e) {
     log.error(e.what());
     return to_int(ExitCode::Usage);
   } catch (const ModelError& e) {

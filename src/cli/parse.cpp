@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "biosense/cli/invocation.hpp"
+#include "parse_evaluate.hpp"
 #include "parse_run.hpp"
 
 namespace biosense {
@@ -19,6 +20,8 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
   app.add_option("--db", g.db_url,
                  "Database: sqlite:PATH or mysql://USER[:PASSWORD]@HOST[:PORT]/DB "
                  "(default: $BIOSENSE_DB_URL, else sqlite:./biosense.db)");
+  app.add_option("--calibration", g.calibration_file,
+                 "Calibration file written by `calibrate` (default: the shipped one, fit on LFW)");
 }
 
 struct DbCommands {
@@ -114,6 +117,10 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args) {
   ReprocessOptions reprocess;
   cli::ReprocessFlags reprocess_flags;
   CLI::App* reprocess_cmd = cli::add_reprocess(app, reprocess, reprocess_flags);
+  EvaluateOptions evaluate;
+  CLI::App* evaluate_cmd = cli::add_evaluate(app, evaluate);
+  CalibrateOptions calibrate;
+  CLI::App* calibrate_cmd = cli::add_calibrate(app, calibrate);
 
   ParseOutcome outcome;
   try {
@@ -141,6 +148,10 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args) {
     inv.command = run;
   else if (reprocess_cmd->parsed())
     inv.command = reprocess;
+  else if (evaluate_cmd->parsed())
+    inv.command = evaluate;
+  else if (calibrate_cmd->parsed())
+    inv.command = calibrate;
   outcome.invocation = inv;
   return outcome;
 }

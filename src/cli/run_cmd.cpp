@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "biosense/calibration/calibration_file.hpp"
 #include "biosense/cli/commands.hpp"
 #include "biosense/cli/exit_code.hpp"
 #include "biosense/engine/dlib_engine.hpp"
@@ -40,7 +41,7 @@ std::string describe(const Decision& d) {
 class PassRunner {
  public:
   PassRunner(const CommandContext& ctx, const RunOptions& o, const std::atomic<bool>& stop)
-      : ctx_(ctx), options_(o), calibration_(make_provisional_calibration()) {
+      : ctx_(ctx), options_(o), calibration_(load_calibration(ctx.global.calibration_file)) {
     url_ = resolve_db_url_from_environment(ctx.global.db_url);
     shown_ = parse_db_url(url_).redacted();  // UsageError before loading anything
     const int threads = resolve_threads(o.threads);

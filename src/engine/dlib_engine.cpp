@@ -20,6 +20,8 @@ StageTimes& StageTimes::operator+=(const StageTimes& o) {
 
 struct EngineState {
   dlib::frontal_face_detector detector = dlib::get_frontal_face_detector();
+  std::unique_ptr<net::mmod_type> cnn;  ///< this thread's copy, made on first use
+  dlib::rand random;                    ///< for jittering; fixed seed, so runs repeat
   dlib::shape_predictor landmarks5;
   net::anet_type encoder;
 };
@@ -40,15 +42,32 @@ class StageClock {
 
 /// face_recognition's detector call: upsample with pyramid_up (pyramid_down<2>)
 /// `upsample` times, detect, and map the boxes back down.
-std::vector<dlib::rectangle> detect_faces(dlib::frontal_face_detector& detector, const RgbImage& image, int upsample) {
-  if (upsample <= 0) return detector(image);
+template <typename Detect>
+std::vector<dlib::rectangle> detect_upsampled(const RgbImage& image, int upsample, Detect detect) {
+  if (upsample <= 0) return detect(image);
   dlib::pyramid_down<2> pyr;
   RgbImage up;
   dlib::pyramid_up(image, up, pyr);
   for (int i = 1; i < upsample; ++i) dlib::pyramid_up(up);
-  std::vector<dlib::rectangle> boxes = detector(up);
+  std::vector<dlib::rectangle> boxes = detect(up);
   for (auto& box : boxes) box = pyr.rect_down(box, static_cast<unsigned int>(upsample));
   return boxes;
+}
+
+std::vector<dlib::rectangle> detect_faces(EngineState& state, const std::shared_ptr<const Models>& models,
+                                          const RgbImage& image, Detector detector, int upsample) {
+  if (detector == Detector::Hog)
+    return detect_upsampled(image, upsample, [&](const RgbImage& img) { return state.detector(img); });
+  if (!state.cnn) {
+    const auto& shared = models->loaded().cnn_detector;
+    if (!shared) throw ModelError("the CNN detector was asked for but not loaded (Models::load(dir, true))");
+    state.cnn = std::make_unique<net::mmod_type>(*shared);
+  }
+  return detect_upsampled(image, upsample, [&](const RgbImage& img) {
+    std::vector<dlib::rectangle> boxes;
+    for (const auto& d : (*state.cnn)(img)) boxes.push_back(d.rect);
+    return boxes;
+  });
 }
 
 /// Variance of a 3x3 Laplacian over the grey chip (a standard focus measure).
@@ -85,6 +104,18 @@ DlibEngine::DlibEngine(std::shared_ptr<const Models> models, EngineOptions optio
 
 DlibEngine::~DlibEngine() = default;
 
+std::vector<dlib::matrix<float, 0, 1>> DlibEngine::encode_chips(const std::vector<RgbImage>& chips) {
+  if (options_.jitters <= 1) return state_->encoder(chips, 16);
+  // face_recognition's num_jitters: the mean encoding of jittered copies.
+  std::vector<dlib::matrix<float, 0, 1>> out;
+  for (const auto& chip : chips) {
+    std::vector<RgbImage> copies;
+    for (int i = 0; i < options_.jitters; ++i) copies.push_back(dlib::jitter_image(chip, state_->random));
+    out.push_back(dlib::mean(dlib::mat(state_->encoder(copies, 16))));
+  }
+  return out;
+}
+
 AnalysisResult DlibEngine::analyze(const std::uint8_t* data, std::size_t size) {
   DecodeResult decoded = [&] {
     StageClock clock(times_.decode);
@@ -118,7 +149,9 @@ FaceAnalysis DlibEngine::analyze_image(const RgbImage& original) {
   std::vector<dlib::rectangle> boxes;
   {
     StageClock clock(times_.detect);
-    boxes = detect_faces(state_->detector, *image, options_.upsample);
+    boxes = detect_faces(*state_, models_, *image, options_.detector, options_.upsample);
+    if (boxes.empty() && options_.retry_upsample >= 0)
+      boxes = detect_faces(*state_, models_, *image, options_.retry_detector, options_.retry_upsample);
   }
   if (boxes.empty()) return result;
 
@@ -137,7 +170,7 @@ FaceAnalysis DlibEngine::analyze_image(const RgbImage& original) {
     // extracts per face; so do we. The network still runs one batched pass.
     std::vector<RgbImage> faces(chips.size());
     for (std::size_t i = 0; i < chips.size(); ++i) dlib::extract_image_chip(*image, chips[i], faces[i]);
-    const std::vector<dlib::matrix<float, 0, 1>> encodings = state_->encoder(faces, 16);
+    const std::vector<dlib::matrix<float, 0, 1>> encodings = encode_chips(faces);
     result.faces.resize(boxes.size());
     for (std::size_t i = 0; i < boxes.size(); ++i) {
       result.faces[i].box = scaled_box(boxes[i], scale_back);

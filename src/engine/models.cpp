@@ -32,7 +32,7 @@ std::filesystem::path find_model(const std::string& file, const std::filesystem:
 Models::Models(std::unique_ptr<LoadedModels> loaded) : loaded_(std::move(loaded)) {}
 Models::~Models() = default;
 
-std::shared_ptr<const Models> Models::load(const std::filesystem::path& explicit_dir) {
+std::shared_ptr<const Models> Models::load(const std::filesystem::path& explicit_dir, bool cnn_detector) {
   auto loaded = std::make_unique<LoadedModels>();
   const auto landmarks = find_model(kShapePredictor5, explicit_dir);
   const auto encoder = find_model(kRecognitionModel, explicit_dir);
@@ -45,6 +45,16 @@ std::shared_ptr<const Models> Models::load(const std::filesystem::path& explicit
     dlib::deserialize(encoder.string()) >> loaded->encoder;
   } catch (const std::exception& e) {
     throw ModelError(fmt::format("cannot load {}: {}", encoder.string(), e.what()));
+  }
+  if (cnn_detector) {
+    const auto cnn = find_model(kCnnDetector, explicit_dir);
+    try {
+      auto net = std::make_shared<net::mmod_type>();
+      dlib::deserialize(cnn.string()) >> *net;
+      loaded->cnn_detector = std::move(net);
+    } catch (const std::exception& e) {
+      throw ModelError(fmt::format("cannot load {}: {}", cnn.string(), e.what()));
+    }
   }
   auto models = std::make_shared<Models>(std::move(loaded));
   models->directory_ = landmarks.parent_path();

@@ -3,6 +3,7 @@
 /// declared exactly as the weights were trained; a different layout fails to
 /// deserialize. Include only in the engine's .cpp files: it is slow to compile.
 #include <dlib/dnn.h>
+#include <memory>
 #include <dlib/image_processing.h>
 #include <dlib/image_processing/frontal_face_detector.h>
 
@@ -41,6 +42,18 @@ using anet_type =
     loss_metric<fc_no_bias<128, avg_pool_everything<alevel0<alevel1<alevel2<alevel3<alevel4<max_pool<
                                     3, 3, 2, 2, relu<affine<con<32, 7, 7, 2, 2, input_rgb_image_sized<150>>>>>>>>>>>>>;
 
+/// dlib's CNN face detector (mmod_human_face_detector), as face_recognition's
+/// cnn_face_detection_model_v1 declares it.
+template <long num_filters, typename SUBNET>
+using con5d = con<num_filters, 5, 5, 2, 2, SUBNET>;
+template <long num_filters, typename SUBNET>
+using con5 = con<num_filters, 5, 5, 1, 1, SUBNET>;
+template <typename SUBNET>
+using downsampler = relu<affine<con5d<32, relu<affine<con5d<32, relu<affine<con5d<16, SUBNET>>>>>>>>>;
+template <typename SUBNET>
+using rcon5 = relu<affine<con5<45, SUBNET>>>;
+using mmod_type = loss_mmod<con<1, 9, 9, 1, 1, rcon5<rcon5<rcon5<downsampler<input_rgb_image_pyramid<pyramid_down<6>>>>>>>>;
+
 }  // namespace biosense::net
 
 namespace biosense {
@@ -48,6 +61,7 @@ namespace biosense {
 struct LoadedModels {
   dlib::shape_predictor landmarks5;
   net::anet_type encoder;
+  std::shared_ptr<const net::mmod_type> cnn_detector;  ///< only when asked for
 };
 
 }  // namespace biosense

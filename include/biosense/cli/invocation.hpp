@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "biosense/compare/writer.hpp"
+#include "biosense/engine/dlib_engine.hpp"
 #include "biosense/storage/records.hpp"
 #include "biosense/util/log.hpp"
 
@@ -20,6 +21,9 @@ struct GlobalOptions {
   /// (flag > $BIOSENSE_DB_URL > sqlite:./biosense.db) with
   /// resolve_db_url_from_environment() (storage/db_url.hpp), so parsing stays pure.
   std::string db_url;
+  /// --calibration: a calibration file (calibration_file.hpp); empty: the
+  /// shipped default compiled into the binary.
+  std::string calibration_file;
 };
 
 struct CompareOptions {
@@ -33,6 +37,47 @@ struct CompareOptions {
 };
 
 struct ModelsCheckOptions {};
+
+/// How faces are found (engine/dlib_engine.hpp's EngineOptions).
+struct DetectionOptions {
+  Detector detector = Detector::Hog;
+  int upsample = 1;
+  /// Adaptive by default: a photo where HOG finds no face gets one look by
+  /// the CNN detector (docs/accuracy.md: no LFW image left faceless, +7% CPU).
+  Detector retry_detector = Detector::Cnn;
+  int retry_upsample = 0;  ///< -1: no second try when no face is found
+  int jitters = 1;
+  void apply_to(EngineOptions& o) const {
+    o.detector = detector;
+    o.upsample = upsample;
+    o.retry_detector = retry_detector;
+    o.retry_upsample = retry_upsample;
+    o.jitters = jitters;
+  }
+};
+
+enum class EvaluateFormat { Text, Json };
+
+/// `evaluate`: verification and calibration metrics on labelled pairs.
+struct EvaluateOptions {
+  std::string pairs;   ///< LFW View 1/View 2 pairs file or image1,image2,same CSV
+  std::string images;  ///< the folder the pairs' paths are relative to
+  EvaluateFormat format = EvaluateFormat::Text;
+  double tolerance = 0.6;
+  int cpus = 1;  ///< -1: every core
+  DetectionOptions detection;
+  std::string scores_file;  ///< --scores: one CSV line per pair, for plots and error analysis
+};
+
+/// `calibrate`: fits distance -> P(same) and writes a calibration file.
+struct CalibrateOptions {
+  std::string pairs;
+  std::string images;
+  std::string output;
+  std::string method = "logistic";  ///< logistic or isotonic (both are always reported)
+  int cpus = 1;
+  DetectionOptions detection;
+};
 
 struct DbMigrateOptions {};
 struct DbStatusOptions {};
@@ -69,7 +114,7 @@ struct ReprocessOptions {
 };
 
 using CommandOptions = std::variant<CompareOptions, ModelsCheckOptions, DbMigrateOptions, DbStatusOptions,
-                                    ImportOptions, RunOptions, ReprocessOptions>;
+                                    ImportOptions, RunOptions, ReprocessOptions, EvaluateOptions, CalibrateOptions>;
 
 struct Invocation {
   GlobalOptions global;

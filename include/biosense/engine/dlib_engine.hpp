@@ -11,15 +11,32 @@
 
 namespace biosense {
 
+enum class Detector {
+  Hog,  ///< dlib's HOG frontal detector (face_recognition's default "hog")
+  Cnn,  ///< dlib's CNN (MMOD) detector: more poses, far slower on a CPU; needs Models::load(dir, true)
+};
+
 struct EngineOptions {
-  /// HOG upsampling passes; 1 finds faces down to ~40 px (face_recognition's default).
+  Detector detector = Detector::Hog;
+  /// Upsampling passes before detection; 1 finds faces down to ~40 px (face_recognition's default).
   int upsample = 1;
+  /// When no face is found, detect once more with `retry_detector` at
+  /// `retry_upsample` passes (adaptive detection); -1: no second try.
+  Detector retry_detector = Detector::Hog;
+  int retry_upsample = -1;
+  /// Encodings averaged over this many randomly jittered copies of each
+  /// chip (face_recognition's num_jitters); 1 encodes the chip as it is.
+  int jitters = 1;
   /// Larger photos are shrunk to this longest side before detection, as the
   /// face_recognition CLI does with unknown photos; boxes are reported in
   /// original coordinates. 0 keeps every photo at full size (the library's
   /// face_encodings() behaviour).
   long max_dimension = 1600;
   ImageLimits limits;
+
+  bool uses_cnn() const {
+    return detector == Detector::Cnn || (retry_upsample >= 0 && retry_detector == Detector::Cnn);
+  }
 };
 
 /// Time spent per stage, summed over every image this engine analysed.
@@ -52,6 +69,9 @@ class DlibEngine final : public FaceEngine {
   void set_options(const EngineOptions& options) { options_ = options; }
 
  private:
+  /// The encoder over aligned chips, with jittering when options_.jitters > 1.
+  std::vector<dlib::matrix<float, 0, 1>> encode_chips(const std::vector<RgbImage>& chips);
+
   std::shared_ptr<const Models> models_;
   EngineOptions options_;
   std::unique_ptr<EngineState> state_;

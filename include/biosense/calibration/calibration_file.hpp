@@ -1,0 +1,60 @@
+#pragma once
+/// Calibration files: the versioned JSON `calibrate` writes and everything
+/// that reports `accuracy` reads. The file shipped in models/calibration.json
+/// is compiled into the binary as the default.
+///
+///   {"format": "biosense-calibration", "format_version": 1,
+///    "model_version": "dlib_face_recognition_resnet_model_v1",
+///    "method": "logistic", "logistic": {"slope": S, "midpoint": M},
+///    "isotonic": {"distances": [...], "probabilities": [...]},   (method "isotonic")
+///    "fitted_on": {"source": "...", "pairs": N, "same": N, "different": N,
+///                  "failed_pairs": N, "upsample": 1},
+///    "ece": E, "created": "YYYY-MM-DDTHH:MM:SSZ"}
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "biosense/calibration/calibration.hpp"
+#include "biosense/calibration/fit.hpp"
+
+namespace biosense {
+
+/// A calibration file that cannot be used: unreadable, malformed, or fit for
+/// another model version. A configuration error (exit 1).
+class CalibrationError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct FittedOn {
+  std::string source;  ///< e.g. the pairs file's name
+  std::size_t pairs = 0, same = 0, different = 0, failed_pairs = 0;
+  int upsample = 1;
+};
+
+struct CalibrationSpec {
+  std::string model_version;
+  std::string method;  ///< "logistic" or "isotonic"
+  LogisticParams logistic;
+  IsotonicCurve isotonic;
+  FittedOn fitted_on;
+  double ece = 0.0;  ///< the fit's own ECE on the pairs it was fit on
+  std::string created;
+};
+
+std::string to_json(const CalibrationSpec& spec);
+
+/// Parses and checks a calibration file's text; `source` names it in errors.
+/// Refuses a file whose model_version is not kModelVersion.
+CalibrationSpec parse_calibration(const std::string& text, const std::string& source);
+
+/// The Calibration a spec describes; its name() is "<method>:<fitted_on.source>".
+std::unique_ptr<Calibration> make_calibration(const CalibrationSpec& spec);
+
+/// The calibration at `path`, or the shipped default when `path` is empty.
+std::unique_ptr<Calibration> load_calibration(const std::string& path);
+
+/// The shipped default's text (models/calibration.json at build time).
+const char* shipped_calibration_json();
+
+}  // namespace biosense

@@ -1,0 +1,131 @@
+#include "biosense/calibration/calibration_file.hpp"
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "biosense/engine/models.hpp"
+#include "shipped_calibration.hpp"
+
+namespace biosense {
+namespace {
+
+constexpr const char* kFormat = "biosense-calibration";
+constexpr int kFormatVersion = 1;
+
+double finite(const nlohmann::json& j, const char* key, const std::string& source) {
+  if (!j.contains(key) || !j.at(key).is_number())
+    throw CalibrationError(fmt::format("{}: '{}' must be a number", source, key));
+  const double v = j.at(key).get<double>();
+  if (!std::isfinite(v)) throw CalibrationError(fmt::format("{}: '{}' must be finite", source, key));
+  return v;
+}
+
+void check_isotonic(const IsotonicCurve& c, const std::string& source) {
+  if (c.distances.empty() || c.distances.size() != c.probabilities.size())
+    throw CalibrationError(source + ": isotonic 'distances' and 'probabilities' must be non-empty and equally long");
+  for (std::size_t i = 0; i < c.distances.size(); ++i) {
+    const double p = c.probabilities[i];
+    if (!(p >= 0.0 && p <= 1.0)) throw CalibrationError(source + ": isotonic probabilities must lie in [0, 1]");
+    if (i > 0 && !(c.distances[i] > c.distances[i - 1]))
+      throw CalibrationError(source + ": isotonic distances must increase strictly");
+    if (i > 0 && p > c.probabilities[i - 1])
+      throw CalibrationError(source + ": isotonic probabilities must not increase with distance");
+  }
+}
+
+}  // namespace
+
+const char* shipped_calibration_json() { return kShippedCalibration; }
+
+std::string to_json(const CalibrationSpec& s) {
+  nlohmann::ordered_json j;
+  j["format"] = kFormat;
+  j["format_version"] = kFormatVersion;
+  j["model_version"] = s.model_version;
+  j["method"] = s.method;
+  if (s.method == "logistic") {
+    j["logistic"] = {{"slope", s.logistic.slope}, {"midpoint", s.logistic.midpoint}};
+  } else {
+    j["isotonic"] = {{"distances", s.isotonic.distances}, {"probabilities", s.isotonic.probabilities}};
+  }
+  j["fitted_on"] = {{"source", s.fitted_on.source},
+                    {"pairs", s.fitted_on.pairs},
+                    {"same", s.fitted_on.same},
+                    {"different", s.fitted_on.different},
+                    {"failed_pairs", s.fitted_on.failed_pairs},
+                    {"upsample", s.fitted_on.upsample}};
+  j["ece"] = s.ece;
+  j["created"] = s.created;
+  return j.dump(2) + "\n";
+}
+
+CalibrationSpec parse_calibration(const std::string& text, const std::string& source) {
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& e) {
+    throw CalibrationError(fmt::format("{}: not valid JSON: {}", source, e.what()));
+  }
+  try {
+    if (!j.is_object() || j.value("format", "") != kFormat)
+      throw CalibrationError(
+          fmt::format("{}: not a biosense calibration file (\"format\" is not \"{}\")", source, kFormat));
+    if (j.value("format_version", 0) != kFormatVersion)
+      throw CalibrationError(fmt::format("{}: format_version {} is not supported (this build reads {})", source,
+                                         j.value("format_version", 0), kFormatVersion));
+    CalibrationSpec s;
+    s.model_version = j.value("model_version", "");
+    if (s.model_version != kModelVersion)
+      throw CalibrationError(fmt::format(
+          "{}: this calibration was fit for model '{}', but the engine runs '{}'; refit it with `biosense calibrate`",
+          source, s.model_version, kModelVersion));
+    s.method = j.value("method", "");
+    if (s.method == "logistic") {
+      const auto& l = j.at("logistic");
+      s.logistic = {finite(l, "slope", source), finite(l, "midpoint", source)};
+      if (s.logistic.slope <= 0) throw CalibrationError(source + ": logistic 'slope' must be positive");
+    } else if (s.method == "isotonic") {
+      const auto& c = j.at("isotonic");
+      s.isotonic.distances = c.at("distances").get<std::vector<double>>();
+      s.isotonic.probabilities = c.at("probabilities").get<std::vector<double>>();
+      check_isotonic(s.isotonic, source);
+    } else {
+      throw CalibrationError(fmt::format("{}: unknown method '{}' (logistic or isotonic)", source, s.method));
+    }
+    if (j.contains("fitted_on")) {
+      const auto& f = j.at("fitted_on");
+      s.fitted_on = {f.value("source", ""),
+                     f.value("pairs", std::size_t{0}),
+                     f.value("same", std::size_t{0}),
+                     f.value("different", std::size_t{0}),
+                     f.value("failed_pairs", std::size_t{0}),
+                     f.value("upsample", 1)};
+    }
+    s.ece = j.value("ece", 0.0);
+    s.created = j.value("created", "");
+    return s;
+  } catch (const nlohmann::json::exception& e) {
+    throw CalibrationError(fmt::format("{}: {}", source, e.what()));
+  }
+}
+
+std::unique_ptr<Calibration> make_calibration(const CalibrationSpec& spec) {
+  std::string name = spec.method + ":" + spec.fitted_on.source;
+  if (spec.method == "logistic") return make_logistic_calibration(spec.logistic, std::move(name));
+  return make_isotonic_calibration(spec.isotonic, std::move(name));
+}
+
+std::unique_ptr<Calibration> load_calibration(const std::string& path) {
+  if (path.empty()) return make_calibration(parse_calibration(kShippedCalibration, "shipped calibration"));
+  std::ifstream in(path);
+  if (!in) throw CalibrationError(path + ": cannot open the calibration file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return make_calibration(parse_calibration(text.str(), path));
+}
+
+}  // namespace biosense

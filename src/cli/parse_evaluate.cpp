@@ -1,0 +1,65 @@
+#include "parse_evaluate.hpp"
+
+#include <map>
+
+namespace biosense::cli {
+
+void add_detection_options(CLI::App* cmd, DetectionOptions& d) {
+  static const std::map<std::string, Detector> kDetectors{{"hog", Detector::Hog}, {"cnn", Detector::Cnn}};
+  cmd->add_option("--detector", d.detector, "hog, or cnn (dlib's MMOD network: more poses, much slower)")
+      ->transform(CLI::CheckedTransformer(kDetectors, CLI::ignore_case));
+  cmd->add_option("--upsample", d.upsample, "Upsampling passes before detection (finds smaller faces, slower)")
+      ->check(CLI::Range(0, 3))
+      ->capture_default_str();
+  cmd->add_option("--retry-detector", d.retry_detector, "Detector for the second try (hog or cnn)")
+      ->transform(CLI::CheckedTransformer(kDetectors, CLI::ignore_case));
+  cmd->add_option("--retry-upsample", d.retry_upsample,
+                  "When no face is found, detect again with this many passes (-1: never)")
+      ->check(CLI::Range(-1, 3))
+      ->capture_default_str();
+  cmd->add_option("--jitters", d.jitters, "Average each encoding over this many jittered copies (slower)")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
+}
+
+namespace {
+
+void add_pair_inputs(CLI::App* cmd, std::string& pairs, std::string& images, int& cpus, DetectionOptions& d) {
+  cmd->add_option("--pairs", pairs, "LFW pairs file (View 1 'N' or View 2 'FOLDS N' header) or image1,image2,same CSV")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--images", images, "Folder the pairs' images are in (LFW: DIR/<name>/<name>_<nnnn>.jpg)")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  cmd->add_option("--cpus", cpus, "Worker threads; -1 uses every core")->capture_default_str();
+  add_detection_options(cmd, d);
+}
+
+}  // namespace
+
+CLI::App* add_evaluate(CLI::App& app, EvaluateOptions& o) {
+  static const std::map<std::string, EvaluateFormat> kFormats{{"text", EvaluateFormat::Text},
+                                                              {"json", EvaluateFormat::Json}};
+  auto* cmd = app.add_subcommand("evaluate", "Accuracy, error rates and calibration on labelled image pairs");
+  add_pair_inputs(cmd, o.pairs, o.images, o.cpus, o.detection);
+  cmd->add_option("--format", o.format, "text or json")->transform(CLI::CheckedTransformer(kFormats, CLI::ignore_case));
+  cmd->add_option("--tolerance", o.tolerance, "Largest distance that counts as a match")
+      ->check(CLI::Range(0.0, 2.0))
+      ->capture_default_str();
+  cmd->add_option("--scores", o.scores_file,
+                  "Also write image1,image2,same,distance,confidence per pair to this CSV (empty distance: failed)");
+  return cmd;
+}
+
+CLI::App* add_calibrate(CLI::App& app, CalibrateOptions& o) {
+  auto* cmd =
+      app.add_subcommand("calibrate", "Fit distance -> P(same person) on labelled pairs; write a calibration file");
+  add_pair_inputs(cmd, o.pairs, o.images, o.cpus, o.detection);
+  cmd->add_option("-o,--output", o.output, "Calibration file to write (JSON)")->required();
+  cmd->add_option("--method", o.method, "The curve to write; both are fit and reported")
+      ->check(CLI::IsMember({"logistic", "isotonic"}))
+      ->capture_default_str();
+  return cmd;
+}
+
+}  // namespace biosense::cli
