@@ -186,3 +186,40 @@ TEST_CASE("missing or corrupt model files are a ModelError naming the file", "[e
   CHECK_THROWS_AS(Models::load(dir.path()), ModelError);
   CHECK_THROWS_WITH(Models::load(dir.path()), Catch::Contains("cannot load"));
 }
+
+TEST_CASE("the CNN retry finds the LFW faces HOG misses, and jitters stay close", "[engine][slow]") {
+  // HOG misses this tilted face at any upsampling (docs/accuracy.md).
+  const Bytes photo = read_bytes(data_file("lfw-view1/images/Arlen_Specter/Arlen_Specter_0003.jpg"));
+  EngineOptions hog;
+  DlibEngine plain(shared_models(), hog);
+  CHECK(std::get<FaceAnalysis>(plain.analyze(photo)).faces.empty());
+
+  EngineOptions adaptive = hog;
+  adaptive.retry_detector = Detector::Cnn;
+  adaptive.retry_upsample = 0;
+  CHECK(adaptive.uses_cnn());
+  // Without the CNN weights loaded, asking for it is a ModelError, not a crash.
+  DlibEngine missing(shared_models(), adaptive);
+  CHECK_THROWS_AS(missing.analyze(photo), ModelError);
+
+  const auto with_cnn = Models::load({}, true);
+  DlibEngine retrying(with_cnn, adaptive);
+  const auto faces = std::get<FaceAnalysis>(retrying.analyze(photo)).faces;
+  REQUIRE(faces.size() == 1);
+  CHECK(faces[0].box.width() > 60);
+
+  // The same person's other photo is within the tolerance; a jittered
+  // encoding (mean of 5 copies) stays close to the plain one.
+  const Bytes other = read_bytes(data_file("lfw-view1/images/Arlen_Specter/Arlen_Specter_0001.jpg"));
+  const auto plain_other = std::get<FaceAnalysis>(plain.analyze(other)).faces;
+  REQUIRE(plain_other.size() == 1);
+  CHECK(face_distance(faces[0].encoding, plain_other[0].encoding) < 0.6);
+  EngineOptions jittered = hog;
+  jittered.jitters = 5;
+  DlibEngine jitter(shared_models(), jittered);
+  const auto jitter_other = std::get<FaceAnalysis>(jitter.analyze(other)).faces;
+  REQUIRE(jitter_other.size() == 1);
+  const double moved = face_distance(jitter_other[0].encoding, plain_other[0].encoding);
+  CHECK(moved > 0.0);
+  CHECK(moved < 0.15);
+}
