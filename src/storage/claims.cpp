@@ -1,6 +1,10 @@
 /// Parsing of claimed_by, shared by the SOCI repository and the test fake.
 #include "biosense/storage/claims.hpp"
 
+#include <signal.h>
+
+#include <cerrno>
+
 namespace biosense {
 
 std::optional<long> claim_pid(std::string_view claimed_by, std::string_view host) {
@@ -17,5 +21,7 @@ std::optional<long> claim_pid(std::string_view claimed_by, std::string_view host
   if (i == first_digit || pid <= 0) return std::nullopt;
   return pid;
 }
+
+bool process_alive(long pid) { return kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM; }
 
 }  // namespace biosense

@@ -48,6 +48,22 @@ struct ImageRowBuffer {
   }
 };
 
+/// A status read from the database. NULL reads as Pending, as migration 002
+/// would have set it. Anything else the contract does not define (a legacy
+/// value) reads as Failed: it then surfaces as a visible verdict instead of
+/// leaving snapshots waiting for a benchmark that never comes.
+inline Status parse_status(const std::string& text, soci::indicator ind) {
+  if (ind == soci::i_null) return Status::Pending;
+  if (ind != soci::i_ok || text.size() != 1) return Status::Failed;
+  switch (text[0]) {
+    case 'N': return Status::Pending;
+    case 'P': return Status::Claimed;
+    case 'Y': return Status::Done;
+    case 'F': return Status::Failed;
+    default: return Status::Failed;
+  }
+}
+
 /// Runs `query` (which selects kImageRowColumns) with `uses` bound in order
 /// and returns every row.
 template <class... Uses>

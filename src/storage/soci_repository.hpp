@@ -33,6 +33,8 @@ class SociRepository final : public Repository {
   std::int64_t max_pending_id(ImageKind kind) override;
   std::vector<ImageRow> claim(ImageKind kind, std::size_t max_rows, std::int64_t max_id,
                               const std::string& worker) override;
+  SingleClaim claim_one(ImageKind kind, std::int64_t id, const std::string& worker) override;
+  std::vector<std::int64_t> pending_ids(ImageKind kind, std::int64_t after_id, std::size_t max_rows) override;
   std::vector<ImageRow> peek_pending(ImageKind kind, std::size_t max_rows, std::int64_t after_id) override;
   void release(ImageKind kind, const std::vector<std::int64_t>& ids, const std::string& worker) override;
   std::size_t commit_decisions(const std::vector<Decision>& decisions, const std::string& worker) override;

@@ -9,25 +9,6 @@
 #include "soci_repository.hpp"
 
 namespace biosense::storage {
-namespace {
-
-/// A status read from the database. NULL reads as Pending, as migration 002
-/// would have set it. Anything else the contract does not define (a legacy
-/// value) reads as Failed: it then surfaces as a visible verdict instead of
-/// leaving snapshots waiting for a benchmark that never comes.
-Status parse_status(const std::string& text, soci::indicator ind) {
-  if (ind == soci::i_null) return Status::Pending;
-  if (ind != soci::i_ok || text.size() != 1) return Status::Failed;
-  switch (text[0]) {
-    case 'N': return Status::Pending;
-    case 'P': return Status::Claimed;
-    case 'Y': return Status::Done;
-    case 'F': return Status::Failed;
-    default: return Status::Failed;
-  }
-}
-
-}  // namespace
 
 std::optional<TrainImageInfo> SociRepository::newest_train_image(const std::string& lan_id) {
   return conn_->guarded("read the newest train_img", [&] { return newest_train_image_where(lan_id, false); });

@@ -105,6 +105,42 @@ std::vector<ImageRow> MemoryRepository::claim(ImageKind kind, std::size_t max_ro
   return rows;
 }
 
+SingleClaim MemoryRepository::claim_one(ImageKind kind, std::int64_t id, const std::string& worker) {
+  enter("claim_one");
+  SingleClaim c;
+  const auto it = table(kind).find(id);
+  if (it == table(kind).end()) return c;  // Missing
+  RowView& r = it->second;
+  if (decided(r.status)) {
+    c.outcome = SingleClaim::Outcome::Decided;
+    c.status = r.status;
+    c.result = r.result;
+    return c;
+  }
+  if (r.status == Status::Claimed && r.claimed_by != worker) {
+    c.outcome = SingleClaim::Outcome::Busy;
+    c.status = r.status;
+    c.holder = r.claimed_by.value_or("");
+    return c;
+  }
+  r.status = Status::Claimed;
+  r.claimed_by = worker;
+  r.claimed_at = now_;
+  ++r.attempts;
+  c.outcome = SingleClaim::Outcome::Claimed;
+  c.status = Status::Claimed;
+  c.row = to_image_row(r);
+  return c;
+}
+
+std::vector<std::int64_t> MemoryRepository::pending_ids(ImageKind kind, std::int64_t after_id, std::size_t max_rows) {
+  enter("pending_ids");
+  std::vector<std::int64_t> ids;
+  for (auto it = table(kind).upper_bound(after_id); it != table(kind).end() && ids.size() < max_rows; ++it)
+    if (it->second.status == Status::Pending) ids.push_back(it->first);
+  return ids;
+}
+
 std::vector<ImageRow> MemoryRepository::peek_pending(ImageKind kind, std::size_t max_rows, std::int64_t after_id) {
   enter("peek_pending");
   std::vector<ImageRow> rows;

@@ -13,6 +13,7 @@
 #include "biosense/calibration/calibration.hpp"
 #include "biosense/engine/face.hpp"
 #include "biosense/pass/decide.hpp"
+#include "biosense/pass/decider.hpp"
 #include "biosense/pass/workspace.hpp"
 #include "biosense/storage/repository.hpp"
 #include "biosense/util/log.hpp"
@@ -61,11 +62,6 @@ class Pass {
 
  private:
   std::size_t run_chunk(ImageKind kind, std::vector<ImageRow> rows, PassSummary& summary);
-  Benchmark benchmark_for(const std::string& lan_id, StagedFiles& staged);
-  Benchmark validate_inline(const TrainImageInfo& newest, StagedFiles& staged);
-  Benchmark encode_approved(const TrainImageInfo& approved, StagedFiles& staged);
-  std::vector<AnalysisResult> analyze(const std::vector<const Bytes*>& photos,
-                                      const std::vector<std::filesystem::path>& files, double& seconds);
   void record(const std::vector<Decision>& decisions, PassSummary& summary);
 
   Repository& repo_;
@@ -76,7 +72,7 @@ class Pass {
   const std::atomic<bool>& stop_;
   std::function<void(const Decision&)> on_decision_;
   Workspace workspace_;
-  std::map<std::string, Benchmark> benchmarks_;  ///< per lan_id, for this pass
+  Decider decider_;  ///< shared with the queue consumers: the one place rows are decided
   std::vector<std::int64_t> deferred_;           ///< claimed rows whose benchmark was busy
 };
 

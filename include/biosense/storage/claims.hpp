@@ -12,4 +12,8 @@ namespace biosense {
 /// belongs to another host or does not have the "<host>:<pid>" shape.
 std::optional<long> claim_pid(std::string_view claimed_by, std::string_view host);
 
+/// Whether a process of this host is alive: signal 0 reaches it (EPERM:
+/// alive, not ours). The `is_alive` that callers hand to reclaim_stale.
+bool process_alive(long pid);
+
 }  // namespace biosense

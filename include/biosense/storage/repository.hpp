@@ -20,6 +20,21 @@ class StorageError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// What claim_one found for one id.
+struct SingleClaim {
+  enum class Outcome {
+    Claimed,  ///< the row is ours now (status P, attempts + 1); `row` holds it
+    Missing,  ///< no row with that id
+    Decided,  ///< already Y or F: `status`, `result`
+    Busy,     ///< claimed (P) by another worker: `holder` (empty when unknown)
+  };
+  Outcome outcome = Outcome::Missing;
+  std::optional<ImageRow> row;
+  Status status = Status::Pending;
+  std::optional<std::string> result;
+  std::string holder;
+};
+
 class Repository {
  public:
   virtual ~Repository() = default;
@@ -39,6 +54,17 @@ class Repository {
   /// Concurrent callers (threads, processes, hosts) never get the same row.
   virtual std::vector<ImageRow> claim(ImageKind kind, std::size_t max_rows, std::int64_t max_id,
                                       const std::string& worker) = 0;
+
+  /// Claims the one row `id` of `kind` (the queue consumers: one message, one
+  /// row) with the same claim as claim(): status P, claimed_by = worker,
+  /// claimed_at = now, attempts + 1, in one write transaction, so a consumer
+  /// and a concurrent pass never both get it. A row already claimed by
+  /// `worker` itself (left by its own failed attempt) is claimed again.
+  virtual SingleClaim claim_one(ImageKind kind, std::int64_t id, const std::string& worker) = 0;
+
+  /// Ids of N rows of `kind` with id > `after_id`, lowest first, at most
+  /// `max_rows` (what `publish --pending` sends); no photos are read.
+  virtual std::vector<std::int64_t> pending_ids(ImageKind kind, std::int64_t after_id, std::size_t max_rows) = 0;
 
   /// Reads up to `max_rows` N rows with id > `after_id`, lowest first, without
   /// claiming or writing anything (for --dry-run).
