@@ -8,6 +8,7 @@
 #include "biosense/cli/errors.hpp"
 #include "biosense/cli/exit_code.hpp"
 #include "biosense/engine/models.hpp"
+#include "biosense/queue/amqp.hpp"
 #include "biosense/storage/repository.hpp"
 
 namespace biosense {
@@ -36,6 +37,8 @@ int dispatch(const Invocation& inv, std::ostream& out, std::ostream& err) {
                           [&](const ImportOptions& o) { return run_import(ctx, o); },
                           [&](const EvaluateOptions& o) { return run_evaluate(ctx, o); },
                           [&](const CalibrateOptions& o) { return run_calibrate(ctx, o); },
+                          [&](const ConsumeOptions& o) { return run_consume(ctx, o); },
+                          [&](const PublishOptions& o) { return run_publish(ctx, o); },
                       },
                       inv.command);
   } catch (const UsageError& e) {
@@ -51,6 +54,9 @@ int dispatch(const Invocation& inv, std::ostream& out, std::ostream& err) {
     log.error(e.what());
     return to_int(ExitCode::Infrastructure);
   } catch (const StorageError& e) {
+    log.error(e.what());
+    return to_int(ExitCode::Infrastructure);
+  } catch (const queue::QueueError& e) {
     log.error(e.what());
     return to_int(ExitCode::Infrastructure);
   } catch (const std::exception& e) {

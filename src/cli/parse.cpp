@@ -6,6 +6,7 @@
 
 #include "biosense/cli/invocation.hpp"
 #include "parse_evaluate.hpp"
+#include "parse_queue.hpp"
 #include "parse_run.hpp"
 
 namespace biosense {
@@ -22,6 +23,9 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
                  "(default: $BIOSENSE_DB_URL, else sqlite:./biosense.db)");
   app.add_option("--calibration", g.calibration_file,
                  "Calibration file written by `calibrate` (default: the shipped one, fit on LFW)");
+  app.add_option("--amqp", g.amqp_url,
+                 "RabbitMQ: amqp://USER:PASSWORD@HOST[:PORT]/VHOST "
+                 "(default: $BIOSENSE_AMQP_URL, else amqp://guest:guest@127.0.0.1:5672/%2f)");
 }
 
 struct DbCommands {
@@ -121,12 +125,18 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args) {
   CLI::App* evaluate_cmd = cli::add_evaluate(app, evaluate);
   CalibrateOptions calibrate;
   CLI::App* calibrate_cmd = cli::add_calibrate(app, calibrate);
+  ConsumeOptions consume;
+  CLI::App* consume_cmd = cli::add_consume(app, consume);
+  PublishOptions publish;
+  cli::PublishFlags publish_flags;
+  CLI::App* publish_cmd = cli::add_publish(app, publish, publish_flags);
 
   ParseOutcome outcome;
   try {
     std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 consumes from the back
     app.parse(reversed);
     if (reprocess_cmd->parsed()) cli::finish_reprocess(reprocess, reprocess_flags);
+    if (publish_cmd->parsed()) cli::finish_publish(publish, publish_flags);
   } catch (const CLI::ParseError& e) {
     std::ostringstream out, err;
     outcome.exit_code = app.exit(e, out, err) == 0 ? 0 : 1;
@@ -152,6 +162,10 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args) {
     inv.command = evaluate;
   else if (calibrate_cmd->parsed())
     inv.command = calibrate;
+  else if (consume_cmd->parsed())
+    inv.command = consume;
+  else if (publish_cmd->parsed())
+    inv.command = publish;
   outcome.invocation = inv;
   return outcome;
 }

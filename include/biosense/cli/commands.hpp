@@ -23,6 +23,8 @@ int run_run(const CommandContext& ctx, const RunOptions& options);
 int run_reprocess(const CommandContext& ctx, const ReprocessOptions& options);
 int run_evaluate(const CommandContext& ctx, const EvaluateOptions& options);
 int run_calibrate(const CommandContext& ctx, const CalibrateOptions& options);
+int run_consume(const CommandContext& ctx, const ConsumeOptions& options);
+int run_publish(const CommandContext& ctx, const PublishOptions& options);
 
 /// Runs the parsed command, turning uncaught errors into exit codes:
 /// UsageError -> 1, ModelError, StorageError and other failures -> 2.

@@ -24,6 +24,9 @@ struct GlobalOptions {
   /// --calibration: a calibration file (calibration_file.hpp); empty: the
   /// shipped default compiled into the binary.
   std::string calibration_file;
+  /// --amqp as given; empty when absent (flag > $BIOSENSE_AMQP_URL > the
+  /// local default, resolved by queue::resolve_amqp_url()).
+  std::string amqp_url;
 };
 
 struct CompareOptions {
@@ -113,8 +116,31 @@ struct ReprocessOptions {
   RunOptions run;
 };
 
-using CommandOptions = std::variant<CompareOptions, ModelsCheckOptions, DbMigrateOptions, DbStatusOptions,
-                                    ImportOptions, RunOptions, ReprocessOptions, EvaluateOptions, CalibrateOptions>;
+/// `consume`: queue consumers, one image id per message (docs/queues.md).
+struct ConsumeOptions {
+  std::vector<std::string> queues{"facestreaming", "facetraining"};  ///< logical names
+  std::string queue_prefix;   ///< prepended to every queue name (tests, several deployments on one broker)
+  int consumers = 1;          ///< consumer threads, each with its own connections and engine
+  int prefetch = 1;           ///< unacked messages per consumer
+  int max_attempts = 5;       ///< failed attempts before the dead-letter queue
+  double exit_when_idle = 0;  ///< > 0: a consumer stops after this many seconds without a message
+  std::string data_dir = "Data";
+  bool keep_files = false;
+  double tolerance = 0.6;
+  long lease_seconds = 600;
+};
+
+/// `publish`: one persistent message per image id, with publisher confirms.
+struct PublishOptions {
+  ImageKind kind = ImageKind::Stream;  ///< stream -> facestreaming, train -> facetraining
+  bool pending = false;                ///< every N row now
+  std::vector<std::int64_t> ids;
+  std::string queue_prefix;
+};
+
+using CommandOptions =
+    std::variant<CompareOptions, ModelsCheckOptions, DbMigrateOptions, DbStatusOptions, ImportOptions, RunOptions,
+                 ReprocessOptions, EvaluateOptions, CalibrateOptions, ConsumeOptions, PublishOptions>;
 
 struct Invocation {
   GlobalOptions global;
