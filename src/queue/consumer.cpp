@@ -208,7 +208,10 @@ void Consumer::handle(AmqpConnection& channel, const Delivery& delivery, ImageKi
 }
 
 bool Consumer::decide_and_commit(const ImageRow& row, std::string& why_not) {
-  Decider decider(*repo_, {&engine_}, calibration_, DeciderOptions{false, options_.worker, options_.policy}, log_);
+  // A new enrolment photo validated inline counts as decided here: its
+  // facetraining message then finds it decided.
+  Decider decider(*repo_, {&engine_}, calibration_, DeciderOptions{false, options_.worker, options_.policy}, log_,
+                  [this](const Decision&) { ++stats_.decided; });
   StagedFiles staged(workspace_);
   const DecidedRows out = decider.decide(row.kind, {row}, staged);
   if (!out.busy.empty()) {
