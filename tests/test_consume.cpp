@@ -135,9 +135,8 @@ struct ConsumerFixture {
 // --- command line ------------------------------------------------------------
 
 TEST_CASE("consume and publish parse their options", "[cli][consume]") {
-  const auto p = parse_command_line({"--amqp", "amqp://u:p@h/v", "consume", "--queues", "facetraining",
-                                     "--consumers", "3", "--prefetch", "2", "--queue-prefix", "t-", "--max-attempts",
-                                     "4"});
+  const auto p = parse_command_line({"--amqp", "amqp://u:p@h/v", "consume", "--queues", "facetraining", "--consumers",
+                                     "3", "--prefetch", "2", "--queue-prefix", "t-", "--max-attempts", "4"});
   REQUIRE(p.invocation);
   CHECK(p.invocation->global.amqp_url == "amqp://u:p@h/v");
   const auto& c = std::get<ConsumeOptions>(p.invocation->command);
@@ -161,8 +160,8 @@ TEST_CASE("consume and publish parse their options", "[cli][consume]") {
   CHECK(parse_command_line({"consume", "--queues", "other"}).exit_code == 1);
   CHECK(parse_command_line({"consume", "--consumers", "0"}).exit_code == 1);
   CHECK(parse_command_line({"consume", "--queue-prefix", "a b"}).exit_code == 1);
-  CHECK(parse_command_line({"publish"}).exit_code == 1);                                // --pending or --ids
-  CHECK(parse_command_line({"publish", "--pending", "--ids", "1"}).exit_code == 1);     // not both
+  CHECK(parse_command_line({"publish"}).exit_code == 1);                             // --pending or --ids
+  CHECK(parse_command_line({"publish", "--pending", "--ids", "1"}).exit_code == 1);  // not both
   CHECK(parse_command_line({"publish", "--ids", "1,x"}).exit_code == 1);
 }
 
@@ -317,7 +316,8 @@ TEST_CASE("three consumers drain both queues: every row decided once", "[consume
   std::vector<std::int64_t> stream;
   stream.push_back(b->add_row(ImageKind::Stream, "NA\\nvep5898", Status::Pending, misc("obama2.jpg")));
   stream.push_back(b->add_row(ImageKind::Stream, "na\\rgupta", Status::Pending, misc("obama3.jpg")));
-  for (const auto& p : lfw_photos(10)) stream.push_back(b->add_row(ImageKind::Stream, "na\\rgupta", Status::Pending, p));
+  for (const auto& p : lfw_photos(10))
+    stream.push_back(b->add_row(ImageKind::Stream, "na\\rgupta", Status::Pending, p));
   const auto published = run_biosense({"--db", b->url(), "--amqp", biosense::test::test_amqp_url_text(), "publish",
                                        "--pending", "--queue-prefix", q.prefix()});
   INFO(published.err);
@@ -326,8 +326,8 @@ TEST_CASE("three consumers drain both queues: every row decided once", "[consume
   q.publish_ids(q.train(), train);
 
   const auto r = run_biosense({"--db", b->url(), "--amqp", biosense::test::test_amqp_url_text(), "consume",
-                               "--consumers", "3", "--prefetch", "2", "--queue-prefix", q.prefix(),
-                               "--exit-when-idle", "3", "--data-dir", data.path().string()});
+                               "--consumers", "3", "--prefetch", "2", "--queue-prefix", q.prefix(), "--exit-when-idle",
+                               "3", "--data-dir", data.path().string()});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   check_decided_once(*b, ImageKind::Stream, stream, false);
@@ -401,8 +401,7 @@ TEST_CASE("the database lost mid-run: the consumer reconnects and every row is d
   CHECK(q.count(q.stream() + ".dead") == 0);
 }
 
-TEST_CASE("SIGTERM: the consumer finishes the message in flight, leaves the rest queued, exits 0",
-          "[consume][slow]") {
+TEST_CASE("SIGTERM: the consumer finishes the message in flight, leaves the rest queued, exits 0", "[consume][slow]") {
   auto b = backend(false);
   TestQueues q;
   biosense::test::TempDir data, logs;
@@ -410,10 +409,10 @@ TEST_CASE("SIGTERM: the consumer finishes the message in flight, leaves the rest
   std::vector<std::int64_t> ids;
   for (const auto& p : lfw_photos(12)) ids.push_back(b->add_row(ImageKind::Stream, "a", Status::Pending, p));
   q.publish_ids(q.stream(), ids);
-  const int pid = biosense::test::spawn_biosense({"--db", b->url(), "--amqp", biosense::test::test_amqp_url_text(),
-                                                  "consume", "--prefetch", "4", "--queue-prefix", q.prefix(),
-                                                  "--data-dir", data.path().string()},
-                                                 logs.path());
+  const int pid = biosense::test::spawn_biosense(
+      {"--db", b->url(), "--amqp", biosense::test::test_amqp_url_text(), "consume", "--prefetch", "4", "--queue-prefix",
+       q.prefix(), "--data-dir", data.path().string()},
+      logs.path());
   // Wait for a claim: a message is in flight.
   REQUIRE(wait_until([&] { return count_status(*b, ImageKind::Stream, ids, {"P"}) > 0; }, std::chrono::seconds(120)));
   kill(pid, SIGTERM);

@@ -64,8 +64,8 @@ int run_consume(const CommandContext& ctx, const ConsumeOptions& o) {
 
   std::string names;
   for (const auto& b : base.queues) names += (names.empty() ? "" : ",") + b.name;
-  ctx.log.info(fmt::format("consume: {} consumer(s) on {} at {}, database {}", o.consumers, names, amqp.redacted(),
-                           db_shown));
+  ctx.log.info(
+      fmt::format("consume: {} consumer(s) on {} at {}, database {}", o.consumers, names, amqp.redacted(), db_shown));
 
   std::atomic<bool> failed{false};
   std::vector<queue::ConsumerStats> stats(static_cast<std::size_t>(o.consumers));

@@ -77,7 +77,7 @@ DecidedRows Decider::decide(ImageKind kind, const std::vector<ImageRow>& rows, S
 }
 
 std::vector<AnalysisResult> Decider::analyze(const std::vector<const Bytes*>& photos,
-                                          const std::vector<std::filesystem::path>& files, double& seconds) {
+                                             const std::vector<std::filesystem::path>& files, double& seconds) {
   const auto start = Clock::now();
   std::vector<AnalysisResult> results(photos.size());
   parallel_for(photos.size(), static_cast<int>(engines_.size()), lend_each(engines_),

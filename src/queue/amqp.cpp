@@ -6,11 +6,11 @@
 #include <amqp_framing.h>
 #include <amqp_tcp_socket.h>
 
+#include <sys/time.h>
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <cstring>
-#include <sys/time.h>
 
 #include <fmt/format.h>
 
@@ -234,9 +234,10 @@ std::optional<Delivery> AmqpConnection::next(std::chrono::milliseconds timeout) 
     const int status = amqp_simple_wait_frame_noblock(state_->conn, &frame, &zero);
     if (status == AMQP_STATUS_TIMEOUT) return std::nullopt;
     if (status != AMQP_STATUS_OK)
-      throw QueueError(fmt::format("RabbitMQ {}: reading a frame failed: {}", redacted_url_, amqp_error_string2(status)));
-    if (frame.frame_type == AMQP_FRAME_METHOD &&
-        (frame.payload.method.id == AMQP_CONNECTION_CLOSE_METHOD || frame.payload.method.id == AMQP_CHANNEL_CLOSE_METHOD)) {
+      throw QueueError(
+          fmt::format("RabbitMQ {}: reading a frame failed: {}", redacted_url_, amqp_error_string2(status)));
+    if (frame.frame_type == AMQP_FRAME_METHOD && (frame.payload.method.id == AMQP_CONNECTION_CLOSE_METHOD ||
+                                                  frame.payload.method.id == AMQP_CHANNEL_CLOSE_METHOD)) {
       const std::string why = close_reason(frame.payload.method);
       if (frame.payload.method.id == AMQP_CONNECTION_CLOSE_METHOD) {
         amqp_connection_close_ok_t ok{};
@@ -296,7 +297,8 @@ void AmqpConnection::wait_for_confirms(std::chrono::milliseconds timeout) {
   if (!state_->confirms) throw std::logic_error("wait_for_confirms() without enable_confirms()");
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (state_->confirmed < state_->published) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0)
       throw QueueError(fmt::format("RabbitMQ {}: {} message(s) not confirmed within {} ms", redacted_url_,
                                    state_->published - state_->confirmed, timeout.count()));

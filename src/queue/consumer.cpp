@@ -227,7 +227,8 @@ bool Consumer::decide_and_commit(const ImageRow& row, std::string& why_not) {
       log_.warn(fmt::format("{}_img {} ({}): {} — {}", image_kind_name(d.kind), d.id, d.lan_id,
                             result_code_name(d.result), d.detail));
     else
-      log_.debug(fmt::format("{}_img {} ({}): {}", image_kind_name(d.kind), d.id, d.lan_id, result_code_name(d.result)));
+      log_.debug(
+          fmt::format("{}_img {} ({}): {}", image_kind_name(d.kind), d.id, d.lan_id, result_code_name(d.result)));
   }
   return true;
 }

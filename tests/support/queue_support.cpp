@@ -8,8 +8,8 @@
 #include <random>
 #include <thread>
 
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 namespace biosense::test {
 namespace {

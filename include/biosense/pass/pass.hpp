@@ -72,8 +72,8 @@ class Pass {
   const std::atomic<bool>& stop_;
   std::function<void(const Decision&)> on_decision_;
   Workspace workspace_;
-  Decider decider_;  ///< shared with the queue consumers: the one place rows are decided
-  std::vector<std::int64_t> deferred_;           ///< claimed rows whose benchmark was busy
+  Decider decider_;                     ///< shared with the queue consumers: the one place rows are decided
+  std::vector<std::int64_t> deferred_;  ///< claimed rows whose benchmark was busy
 };
 
 }  // namespace biosense

@@ -113,7 +113,7 @@ class Consumer {
   Workspace workspace_;
   std::unique_ptr<Repository> repo_;
   std::chrono::milliseconds backoff_;
-  bool idle_ = false;  ///< exit_when_idle reached
+  bool idle_ = false;                          ///< exit_when_idle reached
   std::unique_ptr<AmqpConnection> publisher_;  ///< confirm-mode connection for retries and dead letters
   ConsumerStats stats_;
 };
