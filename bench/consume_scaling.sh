@@ -15,7 +15,9 @@
 #   ("1 2 3 4"), OUT (results folder), BIOSENSE_TEST_DATA (datasets),
 #   BIOSENSE_AMQP_URL (broker; default the local guest account).
 # Queues are named consume-bench-<pid>-facestreaming and deleted at the end.
-# Output: OUT/results.tsv (consumers, decided, seconds, rate, load before/after).
+# Output: OUT/results.tsv: consumers, decided, seconds of work, decisions/s,
+#   CPU seconds (user+sys of the whole consume process, start-up included) per
+#   decision, load average (1/5/15 min) before and after.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd); root=$(cd "$here/.." && pwd)
 B=${BIOSENSE:-$root/build/biosense}
@@ -71,13 +73,14 @@ echo "database: $(sqlite3 "$base" "select count(*) from train_img") enrolment ph
 
 { echo "nproc $(nproc)"; grep -m1 'model name' /proc/cpuinfo; echo "biosense $(git -C "$root" rev-parse --short HEAD)"; } > "$OUT/machine.txt"
 
-printf 'consumers\tdecided\tseconds\trate\tload_before\tload_after\n' > "$OUT/results.tsv"
+printf 'consumers\tdecided\tseconds\trate\tcpu_s_per_decision\tload_before\tload_after\n' > "$OUT/results.tsv"
 for n in $CONSUMERS; do
   db="$OUT/run-$n.db"
   cp "$base" "$db"
   "$B" --db "sqlite:$db" publish --pending --queue-prefix "$PREFIX" 2>>"$OUT/publish.log"
   before=$(cut -d' ' -f1-3 /proc/loadavg)
-  "$B" --db "sqlite:$db" consume --queues facestreaming --consumers "$n" --queue-prefix "$PREFIX" \
+  /usr/bin/time -f '%U %S' -o "$OUT/time-$n.txt" \
+    "$B" --db "sqlite:$db" consume --queues facestreaming --consumers "$n" --queue-prefix "$PREFIX" \
     --exit-when-idle 3 --data-dir "$OUT/Data" 2>"$OUT/consume-$n.log"
   after=$(cut -d' ' -f1-3 /proc/loadavg)
   line=$(grep -o 'consume: [0-9]* decided in [0-9.]*s of work ([0-9.]*/s)' "$OUT/consume-$n.log" | tail -n 1)
@@ -86,6 +89,7 @@ for n in $CONSUMERS; do
   rate=$(sed -E 's/.*\(([0-9.]+)\/s\).*/\1/' <<<"$line")
   left=$(sqlite3 "$db" "select count(*) from stream_img where status not in ('Y','F')")
   [[ "$decided" == "$nstream" && "$left" == 0 ]] || { echo "run $n: decided $decided of $nstream ($left left)" >&2; exit 1; }
-  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$decided" "$secs" "$rate" "$before" "$after" | tee -a "$OUT/results.tsv"
+  cpu=$(awk -v d="$decided" '{printf "%.3f", ($1 + $2) / d}' "$OUT/time-$n.txt")
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$decided" "$secs" "$rate" "$cpu" "$before" "$after" | tee -a "$OUT/results.tsv"
 done
 echo "results: $OUT/results.tsv"

@@ -194,6 +194,14 @@ TEST_CASE("AMQP URLs: parsed, defaulted, and the password never shown", "[consum
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, !Catch::Contains("hunter2"));
   CHECK_THAT(r.err, Catch::Contains("amqp://guest:***@127.0.0.1:1"));
+  // consume: a broker that does not answer at start-up is exit 2 at once, not a silent wait.
+  biosense::test::TempDir dir;
+  const auto c =
+      run_biosense({"--db", "sqlite:" + (dir / "x.db").string(), "--amqp", "amqp://guest:hunter2@127.0.0.1:1/%2f",
+                    "consume", "--data-dir", (dir / "Data").string()});
+  CHECK(c.exit_code == 2);
+  CHECK_THAT(c.err, !Catch::Contains("hunter2"));
+  CHECK_THAT(c.err, Catch::Contains("connect failed"));
 }
 
 TEST_CASE("AMQP: confirmed persistent messages, headers, manual ack, redelivery of unacked ones", "[consume]") {

@@ -199,7 +199,7 @@ void Consumer::handle(AmqpConnection& channel, const Delivery& delivery, ImageKi
   } catch (const std::exception& e) {
     log_.warn(fmt::format("{}: {} failed: {}", delivery.queue, table, e.what()));
     try {
-      repo_->release(kind, {*id}, options_.worker);
+      if (repo_) repo_->release(kind, {*id}, options_.worker);
     } catch (const StorageError&) {
       repo_.reset();  // reopened before the next message
     }
