@@ -196,6 +196,7 @@ TEST_CASE("AMQP URLs: parsed, defaulted, and the password never shown", "[consum
   CHECK_THAT(r.err, Catch::Contains("amqp://guest:***@127.0.0.1:1"));
   // consume: a broker that does not answer at start-up is exit 2 at once, not a silent wait.
   biosense::test::TempDir dir;
+  REQUIRE(run_biosense({"--db", "sqlite:" + (dir / "x.db").string(), "db", "migrate"}).exit_code == 0);
   const auto c =
       run_biosense({"--db", "sqlite:" + (dir / "x.db").string(), "--amqp", "amqp://guest:hunter2@127.0.0.1:1/%2f",
                     "consume", "--data-dir", (dir / "Data").string()});
