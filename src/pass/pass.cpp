@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "biosense/storage/claims.hpp"
 
 namespace biosense {
