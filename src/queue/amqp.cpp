@@ -23,6 +23,9 @@ constexpr amqp_channel_t kChannel = 1;
 constexpr char kAttemptsHeader[] = "x-biosense-attempts";
 constexpr char kReasonHeader[] = "x-biosense-reason";
 constexpr int kConnectTimeoutSeconds = 10;
+/// Longest wait for the broker's answer to a method (declare, qos, close...):
+/// a broker that stops answering must not hang a consumer for ever.
+constexpr int kRpcTimeoutSeconds = 30;
 
 std::string bytes_text(amqp_bytes_t b) { return std::string(static_cast<const char*>(b.bytes), b.len); }
 
@@ -141,24 +144,34 @@ std::string resolve_amqp_url(const std::string& flag) {
 struct AmqpConnection::State {
   amqp_connection_state_t conn = nullptr;
   bool channel_open = false;
+  bool broken = false;  ///< a socket or protocol failure was seen: no goodbye handshake
   bool confirms = false;
   std::uint64_t published = 0;  ///< publish sequence number of the last message (confirm mode)
   std::uint64_t confirmed = 0;  ///< highest sequence number the broker confirmed
 
+  /// The error to throw; the connection is not trusted for anything after it.
+  QueueError fail(std::string message) {
+    broken = true;
+    return QueueError(std::move(message));
+  }
+
   ~State() {
     if (conn == nullptr) return;
-    if (channel_open) amqp_channel_close(conn, kChannel, AMQP_REPLY_SUCCESS);
-    amqp_connection_close(conn, AMQP_REPLY_SUCCESS);
-    amqp_destroy_connection(conn);
+    if (!broken) {
+      if (channel_open) amqp_channel_close(conn, kChannel, AMQP_REPLY_SUCCESS);
+      amqp_connection_close(conn, AMQP_REPLY_SUCCESS);
+    }
+    amqp_destroy_connection(conn);  // closes the socket: the broker requeues unacked deliveries
   }
 };
 
 namespace {
 
-/// Throws QueueError unless `reply` is normal.
-void check(const amqp_rpc_reply_t& reply, const std::string& url, const char* what) {
+/// Throws QueueError (and marks the connection broken) unless `reply` is normal.
+template <class State>
+void check(State& state, const amqp_rpc_reply_t& reply, const std::string& url, const std::string& what) {
   if (reply.reply_type != AMQP_RESPONSE_NORMAL)
-    throw QueueError(fmt::format("RabbitMQ {}: {} failed: {}", url, what, reply_text(reply)));
+    throw state.fail(fmt::format("RabbitMQ {}: {} failed: {}", url, what, reply_text(reply)));
 }
 
 }  // namespace
@@ -166,18 +179,21 @@ void check(const amqp_rpc_reply_t& reply, const std::string& url, const char* wh
 AmqpConnection::AmqpConnection(const AmqpUrl& url, std::chrono::seconds heartbeat)
     : state_(std::make_unique<State>()), redacted_url_(url.redacted()) {
   state_->conn = amqp_new_connection();
-  if (state_->conn == nullptr) throw QueueError("RabbitMQ: cannot allocate a connection");
+  if (state_->conn == nullptr) throw state_->fail("RabbitMQ: cannot allocate a connection");
   amqp_socket_t* socket = amqp_tcp_socket_new(state_->conn);
-  if (socket == nullptr) throw QueueError("RabbitMQ: cannot create a socket");
+  if (socket == nullptr) throw state_->fail("RabbitMQ: cannot create a socket");
+  timeval rpc = to_timeval(std::chrono::seconds(kRpcTimeoutSeconds));
+  amqp_set_rpc_timeout(state_->conn, &rpc);
   timeval tv = to_timeval(std::chrono::seconds(kConnectTimeoutSeconds));
   const int status = amqp_socket_open_noblock(socket, url.host.c_str(), url.port, &tv);
   if (status != AMQP_STATUS_OK)
-    throw QueueError(fmt::format("RabbitMQ {}: connect failed: {}", redacted_url_, amqp_error_string2(status)));
-  check(amqp_login(state_->conn, url.vhost.c_str(), 0, AMQP_DEFAULT_FRAME_SIZE, static_cast<int>(heartbeat.count()),
+    throw state_->fail(fmt::format("RabbitMQ {}: connect failed: {}", redacted_url_, amqp_error_string2(status)));
+  check(*state_,
+        amqp_login(state_->conn, url.vhost.c_str(), 0, AMQP_DEFAULT_FRAME_SIZE, static_cast<int>(heartbeat.count()),
                    AMQP_SASL_METHOD_PLAIN, url.user.c_str(), url.password.c_str()),
         redacted_url_, "login");
   amqp_channel_open(state_->conn, kChannel);
-  check(amqp_get_rpc_reply(state_->conn), redacted_url_, "opening a channel");
+  check(*state_, amqp_get_rpc_reply(state_->conn), redacted_url_, "opening a channel");
   state_->channel_open = true;
 }
 
@@ -185,28 +201,28 @@ AmqpConnection::~AmqpConnection() = default;
 
 void AmqpConnection::declare_queue(const std::string& name) {
   amqp_queue_declare(state_->conn, kChannel, as_bytes(name), 0, /*durable=*/1, 0, 0, amqp_empty_table);
-  check(amqp_get_rpc_reply(state_->conn), redacted_url_, fmt::format("declaring queue {}", name).c_str());
+  check(*state_, amqp_get_rpc_reply(state_->conn), redacted_url_, fmt::format("declaring queue {}", name));
 }
 
 std::uint32_t AmqpConnection::message_count(const std::string& name) {
   auto* ok = amqp_queue_declare(state_->conn, kChannel, as_bytes(name), /*passive=*/1, 1, 0, 0, amqp_empty_table);
-  check(amqp_get_rpc_reply(state_->conn), redacted_url_, fmt::format("inspecting queue {}", name).c_str());
+  check(*state_, amqp_get_rpc_reply(state_->conn), redacted_url_, fmt::format("inspecting queue {}", name));
   return ok->message_count;
 }
 
 void AmqpConnection::delete_queue(const std::string& name) {
   amqp_queue_delete(state_->conn, kChannel, as_bytes(name), 0, 0);
-  check(amqp_get_rpc_reply(state_->conn), redacted_url_, fmt::format("deleting queue {}", name).c_str());
+  check(*state_, amqp_get_rpc_reply(state_->conn), redacted_url_, fmt::format("deleting queue {}", name));
 }
 
 void AmqpConnection::set_prefetch(std::uint16_t prefetch) {
   amqp_basic_qos(state_->conn, kChannel, 0, prefetch, 0);
-  check(amqp_get_rpc_reply(state_->conn), redacted_url_, "setting the prefetch count");
+  check(*state_, amqp_get_rpc_reply(state_->conn), redacted_url_, "setting the prefetch count");
 }
 
 void AmqpConnection::consume(const std::string& queue) {
   amqp_basic_consume(state_->conn, kChannel, as_bytes(queue), as_bytes(queue), 0, /*no_ack=*/0, 0, amqp_empty_table);
-  check(amqp_get_rpc_reply(state_->conn), redacted_url_, fmt::format("consuming queue {}", queue).c_str());
+  check(*state_, amqp_get_rpc_reply(state_->conn), redacted_url_, fmt::format("consuming queue {}", queue));
 }
 
 std::optional<Delivery> AmqpConnection::next(std::chrono::milliseconds timeout) {
@@ -234,7 +250,7 @@ std::optional<Delivery> AmqpConnection::next(std::chrono::milliseconds timeout) 
     const int status = amqp_simple_wait_frame_noblock(state_->conn, &frame, &zero);
     if (status == AMQP_STATUS_TIMEOUT) return std::nullopt;
     if (status != AMQP_STATUS_OK)
-      throw QueueError(
+      throw state_->fail(
           fmt::format("RabbitMQ {}: reading a frame failed: {}", redacted_url_, amqp_error_string2(status)));
     if (frame.frame_type == AMQP_FRAME_METHOD && (frame.payload.method.id == AMQP_CONNECTION_CLOSE_METHOD ||
                                                   frame.payload.method.id == AMQP_CHANNEL_CLOSE_METHOD)) {
@@ -247,22 +263,22 @@ std::optional<Delivery> AmqpConnection::next(std::chrono::milliseconds timeout) 
         amqp_send_method(state_->conn, kChannel, AMQP_CHANNEL_CLOSE_OK_METHOD, &ok);
       }
       state_->channel_open = false;
-      throw QueueError(fmt::format("RabbitMQ {}: {}", redacted_url_, why));
+      throw state_->fail(fmt::format("RabbitMQ {}: {}", redacted_url_, why));
     }
     return std::nullopt;  // e.g. a basic.cancel-ok or a content frame of a returned message
   }
-  throw QueueError(fmt::format("RabbitMQ {}: waiting for a message failed: {}", redacted_url_, reply_text(reply)));
+  throw state_->fail(fmt::format("RabbitMQ {}: waiting for a message failed: {}", redacted_url_, reply_text(reply)));
 }
 
 void AmqpConnection::ack(std::uint64_t delivery_tag) {
   const int status = amqp_basic_ack(state_->conn, kChannel, delivery_tag, 0);
   if (status != AMQP_STATUS_OK)
-    throw QueueError(fmt::format("RabbitMQ {}: ack failed: {}", redacted_url_, amqp_error_string2(status)));
+    throw state_->fail(fmt::format("RabbitMQ {}: ack failed: {}", redacted_url_, amqp_error_string2(status)));
 }
 
 void AmqpConnection::enable_confirms() {
   amqp_confirm_select(state_->conn, kChannel);
-  check(amqp_get_rpc_reply(state_->conn), redacted_url_, "enabling publisher confirms");
+  check(*state_, amqp_get_rpc_reply(state_->conn), redacted_url_, "enabling publisher confirms");
   state_->confirms = true;
 }
 
@@ -288,7 +304,7 @@ void AmqpConnection::publish(const std::string& queue, const std::string& body, 
   const int status = amqp_basic_publish(state_->conn, kChannel, amqp_cstring_bytes(""), as_bytes(queue),
                                         /*mandatory=*/0, 0, &props, as_bytes(body));
   if (status != AMQP_STATUS_OK)
-    throw QueueError(
+    throw state_->fail(
         fmt::format("RabbitMQ {}: publishing to {} failed: {}", redacted_url_, queue, amqp_error_string2(status)));
   if (state_->confirms) ++state_->published;
 }
@@ -300,14 +316,14 @@ void AmqpConnection::wait_for_confirms(std::chrono::milliseconds timeout) {
     const auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0)
-      throw QueueError(fmt::format("RabbitMQ {}: {} message(s) not confirmed within {} ms", redacted_url_,
-                                   state_->published - state_->confirmed, timeout.count()));
+      throw state_->fail(fmt::format("RabbitMQ {}: {} message(s) not confirmed within {} ms", redacted_url_,
+                                     state_->published - state_->confirmed, timeout.count()));
     amqp_frame_t frame{};
     timeval tv = to_timeval(left);
     const int status = amqp_simple_wait_frame_noblock(state_->conn, &frame, &tv);
     if (status == AMQP_STATUS_TIMEOUT) continue;
     if (status != AMQP_STATUS_OK)
-      throw QueueError(
+      throw state_->fail(
           fmt::format("RabbitMQ {}: waiting for confirms failed: {}", redacted_url_, amqp_error_string2(status)));
     if (frame.frame_type != AMQP_FRAME_METHOD) continue;
     const amqp_method_t& m = frame.payload.method;
@@ -317,10 +333,10 @@ void AmqpConnection::wait_for_confirms(std::chrono::milliseconds timeout) {
       // everything before it as far as this counter is concerned.
       state_->confirmed = std::max(state_->confirmed, ack->delivery_tag);
     } else if (m.id == AMQP_BASIC_NACK_METHOD) {
-      throw QueueError(fmt::format("RabbitMQ {}: the broker refused a published message", redacted_url_));
+      throw state_->fail(fmt::format("RabbitMQ {}: the broker refused a published message", redacted_url_));
     } else if (m.id == AMQP_CONNECTION_CLOSE_METHOD || m.id == AMQP_CHANNEL_CLOSE_METHOD) {
       state_->channel_open = false;
-      throw QueueError(fmt::format("RabbitMQ {}: {}", redacted_url_, close_reason(m)));
+      throw state_->fail(fmt::format("RabbitMQ {}: {}", redacted_url_, close_reason(m)));
     }
   }
 }
