@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "biosense/calibration/calibration_file.hpp"
 #include "biosense/cli/commands.hpp"
 #include "biosense/cli/exit_code.hpp"
 #include "biosense/engine/dlib_engine.hpp"
@@ -47,7 +48,7 @@ int run_consume(const CommandContext& ctx, const ConsumeOptions& o) {
   const auto models = Models::load(ctx.global.models_dir);
   std::vector<std::unique_ptr<DlibEngine>> engines;
   for (int i = 0; i < o.consumers; ++i) engines.push_back(std::make_unique<DlibEngine>(models, EngineOptions{}));
-  const auto calibration = make_provisional_calibration();
+  const auto calibration = load_calibration(ctx.global.calibration_file);  // the same curve as `run`
 
   queue::ConsumerOptions base;
   base.queues = bindings(o);
