@@ -82,12 +82,23 @@ std::size_t Workspace::sweep(std::chrono::seconds age) const {
 std::filesystem::path StagedFiles::stage(const std::string& lan_id, StageArea area, std::int64_t id,
                                          const Bytes& bytes) {
   const auto dir = workspace_.folder(lan_id, area);
-  std::filesystem::create_directories(dir);
   const auto file = dir / fmt::format("{}.{}", id, extension_for(bytes));
-  std::ofstream out(file, std::ios::binary | std::ios::trunc);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-  out.close();
-  if (!out) throw std::runtime_error(fmt::format("cannot write staged file {}", file.string()));
+  // Workers sharing the data dir (consumer threads, concurrent passes) remove
+  // the folders they empty; when that happens between our create_directories
+  // and the write, create them again. A real failure (a read-only disk, a file
+  // where a folder should be) fails every try.
+  constexpr int kTries = 5;
+  for (int attempt = 1;; ++attempt) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    out.close();
+    if (out) break;
+    if (attempt == kTries)
+      throw std::runtime_error(
+          fmt::format("cannot write staged file {}{}", file.string(), ec ? ": " + ec.message() : std::string()));
+  }
   files_.push_back(file);
   return file;
 }
