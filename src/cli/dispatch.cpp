@@ -36,6 +36,7 @@ int dispatch(const Invocation& inv, std::ostream& out, std::ostream& err) {
                           [&](const ImportOptions& o) { return run_import(ctx, o); },
                           [&](const EvaluateOptions& o) { return run_evaluate(ctx, o); },
                           [&](const CalibrateOptions& o) { return run_calibrate(ctx, o); },
+                          [&](const WatchCommandOptions& o) { return run_watch_command(ctx, o); },
                       },
                       inv.command);
   } catch (const UsageError& e) {

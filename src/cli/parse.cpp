@@ -7,6 +7,7 @@
 #include "biosense/cli/invocation.hpp"
 #include "parse_evaluate.hpp"
 #include "parse_run.hpp"
+#include "parse_watch.hpp"
 
 namespace biosense {
 namespace {
@@ -121,12 +122,16 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args) {
   CLI::App* evaluate_cmd = cli::add_evaluate(app, evaluate);
   CalibrateOptions calibrate;
   CLI::App* calibrate_cmd = cli::add_calibrate(app, calibrate);
+  WatchCommandOptions watch;
+  cli::WatchFlags watch_flags;
+  CLI::App* watch_cmd = cli::add_watch(app, watch, watch_flags);
 
   ParseOutcome outcome;
   try {
     std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 consumes from the back
     app.parse(reversed);
     if (reprocess_cmd->parsed()) cli::finish_reprocess(reprocess, reprocess_flags);
+    if (watch_cmd->parsed()) cli::finish_watch(watch, watch_flags);
   } catch (const CLI::ParseError& e) {
     std::ostringstream out, err;
     outcome.exit_code = app.exit(e, out, err) == 0 ? 0 : 1;
@@ -152,6 +157,8 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args) {
     inv.command = evaluate;
   else if (calibrate_cmd->parsed())
     inv.command = calibrate;
+  else if (watch_cmd->parsed())
+    inv.command = watch;
   outcome.invocation = inv;
   return outcome;
 }

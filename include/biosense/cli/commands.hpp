@@ -23,6 +23,7 @@ int run_run(const CommandContext& ctx, const RunOptions& options);
 int run_reprocess(const CommandContext& ctx, const ReprocessOptions& options);
 int run_evaluate(const CommandContext& ctx, const EvaluateOptions& options);
 int run_calibrate(const CommandContext& ctx, const CalibrateOptions& options);
+int run_watch_command(const CommandContext& ctx, const WatchCommandOptions& options);
 
 /// Runs the parsed command, turning uncaught errors into exit codes:
 /// UsageError -> 1, ModelError, StorageError and other failures -> 2.
