@@ -100,15 +100,14 @@ SQL_BACKEND_TEST("one condition in overlapping windows is one alert", "[watch]")
   CHECK_FALSE(second.inserted);
   CHECK(second.id == first.id);
   // Touching windows (a cron run every 10 minutes) extend it too.
-  const auto third = store->record_alert(
-      alert(agent, AlertKind::Impersonation, "2024-03-01 10:15:00", "2024-03-01 10:25:00", {5}));
+  const auto third =
+      store->record_alert(alert(agent, AlertKind::Impersonation, "2024-03-01 10:15:00", "2024-03-01 10:25:00", {5}));
   CHECK_FALSE(third.inserted);
   CHECK(third.id == first.id);
   // Another kind, another agent, or a window that does not touch: new alerts.
   CHECK(store->record_alert(alert(agent, AlertKind::FrozenFeed, "2024-03-01 10:00:00", "2024-03-01 10:10:00", {1}))
             .inserted);
-  CHECK(store->record_alert(alert("other", AlertKind::Impersonation, "2024-03-01 10:00:00", "2024-03-01 10:10:00",
-                                  {7}))
+  CHECK(store->record_alert(alert("other", AlertKind::Impersonation, "2024-03-01 10:00:00", "2024-03-01 10:10:00", {7}))
             .inserted);
   const auto later =
       store->record_alert(alert(agent, AlertKind::Impersonation, "2024-03-01 11:00:00", "2024-03-01 11:10:00", {9}));
@@ -132,8 +131,8 @@ SQL_BACKEND_TEST("one condition in overlapping windows is one alert", "[watch]")
   CHECK(store->acknowledge_alert(first.id, "supervisor"));
   CHECK_FALSE(store->acknowledge_alert(first.id, "supervisor"));
   CHECK(store->open_alerts(agent).size() == 2);
-  const auto reopened = store->record_alert(
-      alert(agent, AlertKind::Impersonation, "2024-03-01 10:20:00", "2024-03-01 10:30:00", {6}));
+  const auto reopened =
+      store->record_alert(alert(agent, AlertKind::Impersonation, "2024-03-01 10:20:00", "2024-03-01 10:30:00", {6}));
   CHECK(reopened.inserted);
   CHECK(reopened.id != first.id);
 }

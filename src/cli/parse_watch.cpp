@@ -24,6 +24,24 @@ std::optional<long long> parse_duration_seconds(const std::string& text) {
   return value;
 }
 
+namespace {
+
+/// "YYYY-MM-DD HH:MM:SS" with plausible fields.
+std::string check_time(const std::string& v) {
+  static const std::string kShape = "dddd-dd-dd dd:dd:dd";
+  bool ok = v.size() == kShape.size();
+  for (std::size_t i = 0; ok && i < v.size(); ++i)
+    ok = kShape[i] == 'd' ? std::isdigit(static_cast<unsigned char>(v[i])) != 0 : v[i] == kShape[i];
+  if (ok) {
+    const int month = std::stoi(v.substr(5, 2)), day = std::stoi(v.substr(8, 2)), hour = std::stoi(v.substr(11, 2));
+    const int minute = std::stoi(v.substr(14, 2)), second = std::stoi(v.substr(17, 2));
+    ok = month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 && minute <= 59 && second <= 59;
+  }
+  return ok ? std::string() : "expected \"YYYY-MM-DD HH:MM:SS\", got \"" + v + "\"";
+}
+
+}  // namespace
+
 CLI::App* add_watch(CLI::App& app, WatchCommandOptions& o, WatchFlags& f) {
   auto* cmd = app.add_subcommand("watch", "Raise impersonation and motion alerts from decided snapshots");
   cmd->add_option("--window", f.window, "Inspect the snapshots captured in the last WINDOW (90s, 10m, 1h)")
@@ -39,11 +57,7 @@ CLI::App* add_watch(CLI::App& app, WatchCommandOptions& o, WatchFlags& f) {
       ->capture_default_str();
   cmd->add_flag("--dry-run", o.dry_run, "Print the alerts it would raise; write nothing");
   cmd->add_option("--at", o.at, "End of the window, \"YYYY-MM-DD HH:MM:SS\" (default: the database clock now)")
-      ->check([](const std::string& v) {
-        return v.size() == 19 && v[4] == '-' && v[7] == '-' && v[10] == ' ' && v[13] == ':' && v[16] == ':'
-                   ? std::string()
-                   : "expected \"YYYY-MM-DD HH:MM:SS\", got \"" + v + "\"";
-      });
+      ->check(check_time);
   auto& t = o.watch.thresholds;
   cmd->add_option("--shape-threshold", t.shape_residual, "IMPERSONATION at or below this landmark residual (IOD)")
       ->check(CLI::Range(0.0, 1.0))
@@ -62,7 +76,8 @@ CLI::App* add_watch(CLI::App& app, WatchCommandOptions& o, WatchFlags& f) {
 
 void finish_watch(WatchCommandOptions& o, const WatchFlags& f) {
   const auto seconds = parse_duration_seconds(f.window);
-  if (!seconds) throw CLI::ValidationError("--window", "expected a duration like 90s, 10m or 1h, got '" + f.window + "'");
+  if (!seconds)
+    throw CLI::ValidationError("--window", "expected a duration like 90s, 10m or 1h, got '" + f.window + "'");
   o.watch.window = std::chrono::seconds(*seconds);
 }
 

@@ -23,8 +23,8 @@ std::string describe(const RaisedAlert& r) {
   const AlertRecord& a = r.alert;
   std::string head = "would raise";
   if (r.written) head = fmt::format("alert {} ({})", r.written->id, r.written->inserted ? "new" : "extended");
-  return fmt::format("{} {} lan_id={} window=({}, {}] evidence={} scores={} detail={}", head,
-                     alert_kind_name(a.kind), json::quote(a.lan_id), a.window_start, a.window_end,
+  return fmt::format("{} {} lan_id={} window=({}, {}] evidence={} scores={} detail={}", head, alert_kind_name(a.kind),
+                     json::quote(a.lan_id), a.window_start, a.window_end,
                      a.evidence_ids.empty() ? "-" : format_evidence_ids(a.evidence_ids), a.scores,
                      json::quote(a.detail));
 }
@@ -45,8 +45,8 @@ int run_watch_command(const CommandContext& ctx, const WatchCommandOptions& o) {
   limit_blas_threads(1);
   FaceShapeEngine engine(Models::load(ctx.global.models_dir), ShapeModel68::load(ctx.global.models_dir));
   const auto store = open_watch_store(url);
-  ctx.log.debug(fmt::format("watch: database {}, window {} s, {} frames", shown, o.watch.window.count(),
-                            o.watch.frames));
+  ctx.log.debug(
+      fmt::format("watch: database {}, window {} s, {} frames", shown, o.watch.window.count(), o.watch.frames));
   for (;;) {
     const auto started = std::chrono::steady_clock::now();
     const WatchRun run = run_watch(*store, engine, o.watch, o.at, o.dry_run, stop.flag());

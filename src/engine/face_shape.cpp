@@ -25,8 +25,8 @@ std::shared_ptr<const ShapeModel68> ShapeModel68::load(const std::filesystem::pa
     throw ModelError(fmt::format("cannot load {}: {}", file.string(), e.what()));
   }
   if (state->predictor.num_parts() != kShapePoints)
-    throw ModelError(fmt::format("{} has {} landmarks, expected {}", file.string(), state->predictor.num_parts(),
-                                 kShapePoints));
+    throw ModelError(
+        fmt::format("{} has {} landmarks, expected {}", file.string(), state->predictor.num_parts(), kShapePoints));
   return std::make_shared<ShapeModel68>(std::move(state));
 }
 

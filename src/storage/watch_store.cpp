@@ -158,7 +158,8 @@ class SociWatchStore final : public WatchStore {
         if (find.execute(true)) {
           const std::string new_start = std::min(start.substr(0, 19), alert.window_start);
           const std::string new_end = std::max(end.substr(0, 19), alert.window_end);
-          const std::string merged = format_evidence_ids(merge_evidence(parse_evidence_ids(evidence), alert.evidence_ids));
+          const std::string merged =
+              format_evidence_ids(merge_evidence(parse_evidence_ids(evidence), alert.evidence_ids));
           sql << "UPDATE alert SET window_start = :start, window_end = :end, evidence_ids = :evidence,"
                  " scores = :scores, detail = :detail, runs = runs + 1, updated_at = CURRENT_TIMESTAMP WHERE id = :id",
               soci::use(new_start), soci::use(new_end), soci::use(merged), soci::use(alert.scores),
@@ -196,9 +197,9 @@ class SociWatchStore final : public WatchStore {
           (conn_->sql().prepare << "SELECT id, lan_id, kind, window_start, window_end, evidence_ids, scores, detail,"
                                    " runs, created_at FROM alert WHERE acknowledged_at IS NULL AND (:every_agent = 1"
                                    " OR lan_id = :lan_id) ORDER BY window_end DESC, id DESC",
-           soci::into(id), soci::into(lan), soci::into(kind), soci::into(start), soci::into(end),
-           soci::into(evidence), soci::into(scores, scores_ind), soci::into(detail, detail_ind), soci::into(runs),
-           soci::into(created), soci::use(every_agent), soci::use(wanted));
+           soci::into(id), soci::into(lan), soci::into(kind), soci::into(start), soci::into(end), soci::into(evidence),
+           soci::into(scores, scores_ind), soci::into(detail, detail_ind), soci::into(runs), soci::into(created),
+           soci::use(every_agent), soci::use(wanted));
       st.execute();
       while (st.fetch()) {
         const auto parsed = parse_alert_kind(kind);
@@ -275,9 +276,9 @@ std::unique_ptr<WatchStore> open_watch_store(const std::string& url) {
   const int have = connection->schema_version();
   const int need = latest_schema_version();
   if (have < need)
-    throw StorageError(fmt::format(
-        "database {} is at schema version {} but this biosense needs {}: run `biosense db migrate`",
-        parsed.redacted(), have, need));
+    throw StorageError(
+        fmt::format("database {} is at schema version {} but this biosense needs {}: run `biosense db migrate`",
+                    parsed.redacted(), have, need));
   return std::make_unique<storage::SociWatchStore>(std::move(connection));
 }
 

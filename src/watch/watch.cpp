@@ -71,19 +71,17 @@ void check_shares(const std::string& lan_id, const std::vector<SnapshotInfo>& sn
   const double absent = static_cast<double>(no_face.size()) / n;
   const double substituted = static_cast<double>(unknown.size()) / n;
   if (absent > o.thresholds.absent_share)
-    out.alerts.push_back(make_alert(
-        lan_id, AlertKind::Absent, start, end, no_face,
-        fmt::format("{{\"share\":{},\"snapshots\":{},\"no_face\":{}}}", json::number(absent, 4), verdicts,
-                    no_face.size()),
-        fmt::format("{} of {} snapshots show no face (threshold {:.0f}%)", no_face.size(), verdicts,
-                    100.0 * o.thresholds.absent_share)));
+    out.alerts.push_back(make_alert(lan_id, AlertKind::Absent, start, end, no_face,
+                                    fmt::format("{{\"share\":{},\"snapshots\":{},\"no_face\":{}}}",
+                                                json::number(absent, 4), verdicts, no_face.size()),
+                                    fmt::format("{} of {} snapshots show no face (threshold {:.0f}%)", no_face.size(),
+                                                verdicts, 100.0 * o.thresholds.absent_share)));
   if (substituted > o.thresholds.substituted_share)
-    out.alerts.push_back(make_alert(
-        lan_id, AlertKind::Substituted, start, end, unknown,
-        fmt::format("{{\"share\":{},\"snapshots\":{},\"unknown\":{}}}", json::number(substituted, 4), verdicts,
-                    unknown.size()),
-        fmt::format("{} of {} snapshots show someone else (threshold {:.0f}%)", unknown.size(), verdicts,
-                    100.0 * o.thresholds.substituted_share)));
+    out.alerts.push_back(make_alert(lan_id, AlertKind::Substituted, start, end, unknown,
+                                    fmt::format("{{\"share\":{},\"snapshots\":{},\"unknown\":{}}}",
+                                                json::number(substituted, 4), verdicts, unknown.size()),
+                                    fmt::format("{} of {} snapshots show someone else (threshold {:.0f}%)",
+                                                unknown.size(), verdicts, 100.0 * o.thresholds.substituted_share)));
 }
 
 void check_replay(const std::string& lan_id, const std::vector<FrameDigest>& frames, const std::string& start,
@@ -132,11 +130,11 @@ void check_frozen(const std::string& lan_id, const std::vector<FrameDigest>& fra
   if (best_len < o.frames) return;
   std::vector<std::int64_t> evidence;
   for (std::size_t i = best_first; i < best_first + best_len; ++i) evidence.push_back(frames[i].id);
-  out.alerts.push_back(make_alert(
-      lan_id, AlertKind::FrozenFeed, start, end, evidence,
-      fmt::format("{{\"unchanged_frames\":{},\"max_change\":{}}}", best_len, json::number(best_max, 5)),
-      fmt::format("{} consecutive frames do not change (largest change {:.4f}, threshold {})", best_len, best_max,
-                  o.thresholds.frozen_change)));
+  out.alerts.push_back(
+      make_alert(lan_id, AlertKind::FrozenFeed, start, end, evidence,
+                 fmt::format("{{\"unchanged_frames\":{},\"max_change\":{}}}", best_len, json::number(best_max, 5)),
+                 fmt::format("{} consecutive frames do not change (largest change {:.4f}, threshold {})", best_len,
+                             best_max, o.thresholds.frozen_change)));
 }
 
 }  // namespace
@@ -183,10 +181,9 @@ AgentFindings check_agent(const std::string& lan_id, const std::vector<SnapshotI
   }
   const ShapeScores scores = score_faces(faces);
   if (scores.frames < o.frames) {
-    out.skipped.push_back(
-        {lan_id, AlertKind::Impersonation,
-         fmt::format("{} of the last {} SUCCESS snapshots gave a usable face now ({} without a face)", scores.frames,
-                     o.frames, faceless)});
+    out.skipped.push_back({lan_id, AlertKind::Impersonation,
+                           fmt::format("{} of the last {} SUCCESS snapshots gave a usable face now ({} without a face)",
+                                       scores.frames, o.frames, faceless)});
     return out;
   }
   out.shape = scores;
@@ -202,8 +199,8 @@ std::string shift_timestamp(const std::string& timestamp, long long seconds) {
   std::tm tm{};
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   char tail = 0;
-  if (timestamp.size() < 19 || std::sscanf(timestamp.c_str(), "%4d-%2d-%2d %2d:%2d:%2d%c", &year, &month, &day,
-                                           &hour, &minute, &second, &tail) < 6)
+  if (timestamp.size() < 19 || std::sscanf(timestamp.c_str(), "%4d-%2d-%2d %2d:%2d:%2d%c", &year, &month, &day, &hour,
+                                           &minute, &second, &tail) < 6)
     throw std::invalid_argument(fmt::format("not a \"YYYY-MM-DD HH:MM:SS\" time: \"{}\"", timestamp));
   tm.tm_year = year - 1900;
   tm.tm_mon = month - 1;
@@ -232,9 +229,9 @@ WatchRun run_watch(WatchStore& store, FaceShapeEngine& engine, const WatchOption
   std::vector<AlertRecord> found;
   for (const auto& lan_id : store.agents_between(before_start, run.window_start)) {
     if (present.count(lan_id) > 0) continue;
-    found.push_back(make_alert(lan_id, AlertKind::NoData, run.window_start, run.window_end, {}, "{}",
-                               fmt::format("snapshots arrived in ({}, {}] but none since", before_start,
-                                           run.window_start)));
+    found.push_back(
+        make_alert(lan_id, AlertKind::NoData, run.window_start, run.window_end, {}, "{}",
+                   fmt::format("snapshots arrived in ({}, {}] but none since", before_start, run.window_start)));
   }
   const ImageLoader load = [&store](std::int64_t id) { return store.snapshot_image(id); };
   for (const auto& lan_id : agents) {

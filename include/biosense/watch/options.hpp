@@ -10,10 +10,10 @@ namespace biosense {
 struct WatchThresholds {
   /// IMPERSONATION when the last `frames` SUCCESS faces' shape residual
   /// (scores.hpp, in inter-ocular distances) is at or below this.
-  double shape_residual = 0.012;
+  double shape_residual = 0.03;
   /// FROZEN_FEED when `frames` consecutive frames each change by at most this
   /// (frame_change, in units of the frame's contrast).
-  double frozen_change = 0.02;
+  double frozen_change = 0.01;
   /// ABSENT when more than this share of the decided snapshots has no face.
   double absent_share = 0.5;
   /// SUBSTITUTED when more than this share shows an unknown person.

@@ -28,7 +28,7 @@ struct WatchSkip {
 struct AgentFindings {
   std::vector<AlertRecord> alerts;  ///< not yet stored (id 0)
   std::vector<WatchSkip> skipped;
-  std::optional<ShapeScores> shape;      ///< the impersonation scores, when measured
+  std::optional<ShapeScores> shape;        ///< the impersonation scores, when measured
   std::optional<double> max_frame_change;  ///< of the longest unchanged run, when measured
   std::size_t longest_unchanged_run = 0;   ///< consecutive frames within frozen_change
 };
