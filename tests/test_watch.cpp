@@ -1,12 +1,15 @@
 /// The watch (issue 8): its scores, its verdicts on sequences built from real
 /// photos with the real engine, and `biosense watch` end to end over SQLite
 /// and MariaDB (alerts, de-duplication across runs, --dry-run, skips).
+#include <signal.h>
+
 #include <dlib/image_io.h>
 #include <fmt/format.h>
 
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <map>
+#include <thread>
 
 #include "biosense/cli/invocation.hpp"
 #include "biosense/engine/face_shape.hpp"
@@ -397,4 +400,37 @@ TEST_CASE("biosense watch refuses a bad --at and an unmigrated database", "[watc
   r = run_biosense({"--db", url, "watch"});
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("db migrate") != std::string::npos);
+}
+
+TEST_CASE("watch --loop runs again each interval, extends its alert, and stops on SIGTERM", "[watch][slow]") {
+  auto b = migrated(false);
+  biosense::test::TempDir logs;
+  Repository& repo = b->open();
+  const Bytes photo = misc("obama2.jpg");
+  for (int i = 1; i <= 3; ++i) {
+    const auto id = repo.insert_image(ImageKind::Stream, "NA\\loop", photo, fmt::format("2024-05-01 10:0{}:00", i));
+    REQUIRE(repo.claim(ImageKind::Stream, 1, id, "t:1").size() == 1);
+    Decision d;
+    d.kind = ImageKind::Stream;
+    d.id = id;
+    d.lan_id = "NA\\loop";
+    d.result = ResultCode::Success;
+    REQUIRE(repo.commit_decisions({d}, "t:1") == 1);
+  }
+  auto store = open_watch_store(b->url());
+  const int pid = biosense::test::spawn_biosense(
+      {"--db", b->url(), "watch", "--loop", "--interval", "1", "--at", "2024-05-01 10:05:00"}, logs.path());
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  int runs = 0;
+  while (runs < 2 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    for (const auto& a : store->open_alerts())
+      if (a.kind == AlertKind::ReplayedImage) runs = a.runs;
+  }
+  kill(pid, SIGTERM);
+  CHECK(biosense::test::wait_biosense(pid) == 0);
+  CHECK(runs >= 2);
+  std::size_t replayed = 0;
+  for (const auto& a : store->open_alerts()) replayed += a.kind == AlertKind::ReplayedImage;
+  CHECK(replayed == 1);  // one alert, extended by every run
 }
