@@ -39,6 +39,7 @@ int dispatch(const Invocation& inv, std::ostream& out, std::ostream& err) {
                           [&](const CalibrateOptions& o) { return run_calibrate(ctx, o); },
                           [&](const ConsumeOptions& o) { return run_consume(ctx, o); },
                           [&](const PublishOptions& o) { return run_publish(ctx, o); },
+                          [&](const WatchCommandOptions& o) { return run_watch_command(ctx, o); },
                       },
                       inv.command);
   } catch (const UsageError& e) {

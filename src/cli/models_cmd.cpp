@@ -1,5 +1,5 @@
 /// `biosense models check`: every weight file present, with the published
-/// SHA-256, and the two the engine runs actually load.
+/// SHA-256, and the ones the engine and the watch run actually load.
 #include <ostream>
 
 #include <fmt/format.h>
@@ -7,6 +7,7 @@
 #include "biosense/cli/commands.hpp"
 #include "biosense/cli/exit_code.hpp"
 #include "biosense/engine/checksum.hpp"
+#include "biosense/engine/face_shape.hpp"
 #include "biosense/engine/models.hpp"
 
 namespace biosense {
@@ -29,7 +30,8 @@ int run_models_check(const CommandContext& ctx, const ModelsCheckOptions&) {
     }
   }
   if (ok) {
-    Models::load(ctx.global.models_dir);  // throws ModelError if the weights do not deserialize
+    Models::load(ctx.global.models_dir);        // throws ModelError if the weights do not deserialize
+    ShapeModel68::load(ctx.global.models_dir);  // the watch's 68-point landmarks
     ctx.out << "models load: OK\n";
     return to_int(ExitCode::Ok);
   }

@@ -8,6 +8,7 @@
 #include "parse_evaluate.hpp"
 #include "parse_queue.hpp"
 #include "parse_run.hpp"
+#include "parse_watch.hpp"
 
 namespace biosense {
 namespace {
@@ -130,6 +131,9 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args) {
   PublishOptions publish;
   cli::PublishFlags publish_flags;
   CLI::App* publish_cmd = cli::add_publish(app, publish, publish_flags);
+  WatchCommandOptions watch;
+  cli::WatchFlags watch_flags;
+  CLI::App* watch_cmd = cli::add_watch(app, watch, watch_flags);
 
   ParseOutcome outcome;
   try {
@@ -137,6 +141,7 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args) {
     app.parse(reversed);
     if (reprocess_cmd->parsed()) cli::finish_reprocess(reprocess, reprocess_flags);
     if (publish_cmd->parsed()) cli::finish_publish(publish, publish_flags);
+    if (watch_cmd->parsed()) cli::finish_watch(watch, watch_flags);
   } catch (const CLI::ParseError& e) {
     std::ostringstream out, err;
     outcome.exit_code = app.exit(e, out, err) == 0 ? 0 : 1;
@@ -166,6 +171,8 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args) {
     inv.command = consume;
   else if (publish_cmd->parsed())
     inv.command = publish;
+  else if (watch_cmd->parsed())
+    inv.command = watch;
   outcome.invocation = inv;
   return outcome;
 }

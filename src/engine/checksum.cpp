@@ -34,6 +34,16 @@ std::string sha256_file(const std::filesystem::path& file) {
   return hex;
 }
 
+std::string sha256_bytes(const std::uint8_t* data, std::size_t size) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (EVP_Digest(data, size, digest, &length, EVP_sha256(), nullptr) != 1)
+    throw std::runtime_error("cannot compute SHA-256");
+  std::string hex;
+  for (unsigned int i = 0; i < length; ++i) hex += fmt::format("{:02x}", digest[i]);
+  return hex;
+}
+
 const std::map<std::string, std::string>& expected_model_sums() {
   static const std::map<std::string, std::string> sums = [] {
     std::map<std::string, std::string> parsed;

@@ -25,6 +25,7 @@ int run_evaluate(const CommandContext& ctx, const EvaluateOptions& options);
 int run_calibrate(const CommandContext& ctx, const CalibrateOptions& options);
 int run_consume(const CommandContext& ctx, const ConsumeOptions& options);
 int run_publish(const CommandContext& ctx, const PublishOptions& options);
+int run_watch_command(const CommandContext& ctx, const WatchCommandOptions& options);
 
 /// Runs the parsed command, turning uncaught errors into exit codes:
 /// UsageError -> 1, ModelError, StorageError and other failures -> 2.

@@ -10,6 +10,7 @@
 #include "biosense/engine/dlib_engine.hpp"
 #include "biosense/storage/records.hpp"
 #include "biosense/util/log.hpp"
+#include "biosense/watch/options.hpp"
 
 namespace biosense {
 
@@ -138,9 +139,20 @@ struct PublishOptions {
   std::string queue_prefix;
 };
 
+
+/// `watch`: impersonation and motion alerts over decided snapshots (issue 8).
+struct WatchCommandOptions {
+  WatchOptions watch;
+  bool loop = false;        ///< --loop: a run every --interval seconds until SIGTERM/SIGINT
+  double interval = 600.0;  ///< seconds between the starts of runs with --loop
+  bool dry_run = false;     ///< print the alerts; write nothing
+  std::string at;           ///< window end "YYYY-MM-DD HH:MM:SS"; empty: the database clock now
+};
+
 using CommandOptions =
     std::variant<CompareOptions, ModelsCheckOptions, DbMigrateOptions, DbStatusOptions, ImportOptions, RunOptions,
-                 ReprocessOptions, EvaluateOptions, CalibrateOptions, ConsumeOptions, PublishOptions>;
+                 ReprocessOptions, EvaluateOptions, CalibrateOptions, ConsumeOptions, PublishOptions,
+                 WatchCommandOptions>;
 
 struct Invocation {
   GlobalOptions global;
