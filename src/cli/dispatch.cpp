@@ -36,6 +36,8 @@ int dispatch(const Invocation& inv, std::ostream& out, std::ostream& err) {
                           [&](const ImportOptions& o) { return run_import(ctx, o); },
                           [&](const EvaluateOptions& o) { return run_evaluate(ctx, o); },
                           [&](const CalibrateOptions& o) { return run_calibrate(ctx, o); },
+                          [&](const ConfigShowOptions& o) { return run_config_show(ctx, o); },
+                          [&](const ConfigKeysOptions& o) { return run_config_keys(ctx, o); },
                       },
                       inv.command);
   } catch (const UsageError& e) {

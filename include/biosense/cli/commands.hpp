@@ -24,6 +24,9 @@ int run_reprocess(const CommandContext& ctx, const ReprocessOptions& options);
 int run_evaluate(const CommandContext& ctx, const EvaluateOptions& options);
 int run_calibrate(const CommandContext& ctx, const CalibrateOptions& options);
 
+int run_config_show(const CommandContext& ctx, const ConfigShowOptions& options);
+int run_config_keys(const CommandContext& ctx, const ConfigKeysOptions& options);
+
 /// Runs the parsed command, turning uncaught errors into exit codes:
 /// UsageError -> 1, ModelError, StorageError and other failures -> 2.
 int dispatch(const Invocation& invocation, std::ostream& out, std::ostream& err);
