@@ -262,13 +262,16 @@ TEST_CASE("the least-privilege MariaDB account runs a pass and cannot DROP", "[d
   const std::string worker_url =
       fmt::format("mysql://{}:w%27rk%5Cer%40pw@{}:{}/{}", user, admin.host, admin.port, admin.database);
   TempDir data;
-  const auto pass = test::run_biosense({"--db", worker_url, "run", "--once", "--data-dir", (data / "Data").string()});
+  const auto pass = test::run_biosense(
+      {"--log-format", "json", "-v", "--db", worker_url, "run", "--once", "--data-dir", (data / "Data").string()});
   INFO(pass.err);
   REQUIRE(pass.exit_code == 0);
   CHECK(backend->row(ImageKind::Stream, match).result == std::optional<std::string>("SUCCESS"));
   CHECK(backend->row(ImageKind::Stream, other).result == std::optional<std::string>("UNKNOWN_PERSON"));
   CHECK(backend->audit_count() == 3);
   CHECK_THAT(pass.err, !Catch::Contains("rk%5Cer"));
+  CHECK_THAT(pass.err, !Catch::Contains(password));
+  CHECK_THAT(pass.err, Catch::Contains(user + ":***@"));  // the -v line names the database, redacted
 
   // ... and nothing it was not granted.
   auto as_worker = [&](const std::string& statement) {

@@ -1,6 +1,7 @@
 #include "biosense/pass/pass.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <signal.h>
 
 #include <cerrno>
@@ -8,6 +9,7 @@
 
 #include "biosense/engine/image.hpp"
 #include "biosense/engine/models.hpp"
+#include "biosense/pass/pass_log.hpp"
 #include "biosense/util/parallel.hpp"
 
 namespace biosense {
@@ -132,6 +134,8 @@ std::vector<AnalysisResult> Pass::analyze(const std::vector<const Bytes*>& photo
 
 std::size_t Pass::run_chunk(ImageKind kind, std::vector<ImageRow> rows, PassSummary& summary) {
   const auto started_at = std::chrono::system_clock::now();
+  const auto chunk_start = Clock::now();
+  const PassSummary before = summary;  // for the chunk's log line
   StagedFiles staged(workspace_);
   const StageArea area = kind == ImageKind::Train ? StageArea::Benchmark : StageArea::Streaming;
 
@@ -145,6 +149,11 @@ std::size_t Pass::run_chunk(ImageKind kind, std::vector<ImageRow> rows, PassSumm
       if (benchmark[i].state == Benchmark::State::Busy) busy.push_back(rows[i].id);
     }
   }
+  if (!busy.empty())
+    log_.warn(
+        fmt::format("stream rows {} skipped until the next pass: their agent's new benchmark is being validated "
+                    "by another worker",
+                    fmt::join(busy, ",")));
 
   // Stage and analyse the photos that need the engine.
   std::vector<std::size_t> index;
@@ -184,8 +193,7 @@ std::size_t Pass::run_chunk(ImageKind kind, std::vector<ImageRow> rows, PassSumm
   }
   if (options_.dry_run) summary.released += busy.size();
   record(decisions, summary);
-  log_.debug(fmt::format("chunk of {} {} rows decided (ids {}..{})", decisions.size(), image_kind_name(kind),
-                         rows.front().id, rows.back().id));
+  log_chunk(log_, kind, rows.front().id, rows.back().id, before, summary, seconds_since(chunk_start), options_.dry_run);
   return decisions.size();
 }
 
