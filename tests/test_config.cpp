@@ -131,8 +131,8 @@ TEST_CASE("flags override the environment, which overrides the file", "[config]"
     CHECK(co.upsample == 2);
   }
   SECTION("an empty environment variable counts as unset") {
-    const auto& r = run_of(parse_with({"run"}, toml, {{"BIOSENSE_BATCH_SIZE", ""}}, dir));
-    CHECK(r.batch_size == 10);
+    const auto p = parse_with({"run"}, toml, {{"BIOSENSE_BATCH_SIZE", ""}}, dir);  // keep p: run_of refers into it
+    CHECK(run_of(p).batch_size == 10);
   }
 }
 
