@@ -114,7 +114,9 @@ std::vector<KeySpec> build_table() {
 
   // [calibration]
   t.push_back(key("calibration.file", K::String, "", "BIOSENSE_CALIBRATION_FILE", "--calibration",
-                  "Distance-to-confidence calibration (JSON); empty: the shipped one"));
+                  "Distance-to-confidence calibration written by `calibrate`; empty: the shipped one"));
+  t.back().apply = [](const Value& v, Targets& x) { x.global.calibration_file = str(v); };
+  t.back().read = [](const Targets& x) -> Value { return x.global.calibration_file; };
 
   // [detection]
   t.push_back(ranged(key("detection.upsample", K::Integer, "1", "BIOSENSE_DETECTION_UPSAMPLE", "compare --upsample",
