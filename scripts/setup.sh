@@ -16,8 +16,9 @@ readonly PACKAGES=(
   libopenblas0 libopenblas-dev
   librabbitmq-dev libsqlite3-dev libmariadb-dev
   libjpeg-dev libpng-dev libgif-dev libssl-dev nlohmann-json3-dev
+  libtomlplusplus-dev
   clang-format sqlite3 mariadb-client
-  python3 python3-venv
+  python3 python3-venv python3-yaml
 )
 
 log() { printf '[setup] %s\n' "$*"; }

@@ -2,10 +2,11 @@
 #include <iostream>
 
 #include "biosense/cli/commands.hpp"
+#include "biosense/cli/configure.hpp"
 
 int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
-  const biosense::ParseOutcome parsed = biosense::parse_command_line(args);
+  const biosense::ParseOutcome parsed = biosense::parse_with_configuration(args, biosense::read_environment());
   if (!parsed.invocation) {
     (parsed.exit_code == 0 ? std::cout : std::cerr) << parsed.message;
     return parsed.exit_code;

@@ -7,6 +7,8 @@
 #include "biosense/cli/invocation.hpp"
 #include "parse_evaluate.hpp"
 #include "parse_queue.hpp"
+#include "biosense/config/settings.hpp"
+#include "parse_config.hpp"
 #include "parse_run.hpp"
 #include "parse_watch.hpp"
 
@@ -17,16 +19,22 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
   static const std::map<std::string, LogFormat> kLogFormats{{"text", LogFormat::Text}, {"json", LogFormat::Json}};
   app.add_option("--log-format", g.log_format, "Log lines as text or JSON")
       ->transform(CLI::CheckedTransformer(kLogFormats, CLI::ignore_case));
-  app.add_flag("-v,--verbose", g.verbosity, "More detail in the logs");
+  // A function, not the int itself: CLI11 resets a counted flag's int when it is
+  // absent, which would undo log.verbose from the configuration.
+  app.add_flag_function(
+      "-v,--verbose", [&g](std::int64_t n) { g.verbosity = static_cast<int>(n); }, "More detail in the logs");
   app.add_option("--models-dir", g.models_dir, "Folder with dlib's model files (default: search path)");
   app.add_option("--db", g.db_url,
                  "Database: sqlite:PATH or mysql://USER[:PASSWORD]@HOST[:PORT]/DB "
-                 "(default: $BIOSENSE_DB_URL, else sqlite:./biosense.db)");
+                 "(default: $BIOSENSE_DB_URL, else the config file, else sqlite:./biosense.db)");
   app.add_option("--calibration", g.calibration_file,
                  "Calibration file written by `calibrate` (default: the shipped one, fit on LFW)");
   app.add_option("--amqp", g.amqp_url,
                  "RabbitMQ: amqp://USER:PASSWORD@HOST[:PORT]/VHOST "
                  "(default: $BIOSENSE_AMQP_URL, else amqp://guest:guest@127.0.0.1:5672/%2f)");
+  app.add_option("--config", g.config_file,
+                 "TOML configuration file (default: $BIOSENSE_CONFIG, else ./biosense.toml, else "
+                 "/etc/biosense/biosense.toml)");
 }
 
 struct DbCommands {
@@ -104,22 +112,28 @@ CLI::App* add_models(CLI::App& app) {
 }  // namespace
 
 ParseOutcome parse_command_line(const std::vector<std::string>& args) {
+  return parse_command_line(args, config::default_settings());
+}
+
+ParseOutcome parse_command_line(const std::vector<std::string>& args, const config::Settings& settings) {
   CLI::App app{"biosense: verifies that the person at a remote agent's webcam is the agent", "biosense"};
   app.set_version_flag("--version", "biosense 0.1.0");
   app.require_subcommand(1);
   Invocation inv;
+  CompareOptions compare;
+  RunOptions run;
+  ReprocessOptions reprocess;
+  config::Targets targets{inv.global, run, reprocess, compare};
+  config::apply_settings(settings, targets);  // before the flags: they override
   add_global_options(app, inv.global);
 
-  CompareOptions compare;
   CLI::App* compare_cmd = add_compare(app, compare);
   CLI::App* models_check_cmd = add_models(app);
   const DbCommands db_cmds = add_db(app);
   ImportOptions import;
   ImportFlags import_flags;
   CLI::App* import_cmd = add_import(app, import, import_flags);
-  RunOptions run;
   CLI::App* run_cmd = cli::add_run(app, run);
-  ReprocessOptions reprocess;
   cli::ReprocessFlags reprocess_flags;
   CLI::App* reprocess_cmd = cli::add_reprocess(app, reprocess, reprocess_flags);
   EvaluateOptions evaluate;
@@ -134,6 +148,8 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args) {
   WatchCommandOptions watch;
   cli::WatchFlags watch_flags;
   CLI::App* watch_cmd = cli::add_watch(app, watch, watch_flags);
+  ConfigKeysOptions config_keys;
+  const cli::ConfigCommands config_cmds = cli::add_config(app, config_keys);
 
   ParseOutcome outcome;
   try {
@@ -173,6 +189,10 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args) {
     inv.command = publish;
   else if (watch_cmd->parsed())
     inv.command = watch;
+  else if (config_cmds.show->parsed())
+    inv.command = cli::config_show(app, settings, targets);
+  else if (config_cmds.keys->parsed())
+    inv.command = config_keys;
   outcome.invocation = inv;
   return outcome;
 }

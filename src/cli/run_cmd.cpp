@@ -11,6 +11,7 @@
 #include "biosense/cli/exit_code.hpp"
 #include "biosense/engine/dlib_engine.hpp"
 #include "biosense/pass/pass.hpp"
+#include "biosense/pass/pass_log.hpp"
 #include "biosense/storage/db_url.hpp"
 #include "biosense/util/json.hpp"
 #include "biosense/util/parallel.hpp"
@@ -75,7 +76,7 @@ class PassRunner {
     std::vector<ImageKind> kinds;
     if (options_.mode != RunMode::Stream) kinds.push_back(ImageKind::Train);
     if (options_.mode != RunMode::Train) kinds.push_back(ImageKind::Stream);
-    for (ImageKind kind : kinds) ctx_.log.info(format_summary(kind, pass_->run(kind), options_.dry_run));
+    for (ImageKind kind : kinds) log_pass(ctx_.log, kind, pass_->run(kind), options_.dry_run);
   }
 
  private:

@@ -15,6 +15,9 @@ std::vector<std::filesystem::path> model_search_path(const std::filesystem::path
   if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0')
     dirs.push_back(std::filesystem::path(home) / ".cache" / "biosense" / "models");
   dirs.emplace_back("/usr/share/biosense/models");
+  // Where `cmake --install` put them, when the prefix is not /usr.
+  const std::filesystem::path installed = BIOSENSE_INSTALL_MODELS_DIR;
+  if (installed != dirs.back()) dirs.push_back(installed);
   return dirs;
 }
 

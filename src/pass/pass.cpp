@@ -1,5 +1,9 @@
 #include "biosense/pass/pass.hpp"
 
+#include <fmt/ranges.h>
+
+#include "biosense/pass/pass_log.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -99,8 +103,15 @@ PassSummary Pass::run(ImageKind kind) {
 }
 
 std::size_t Pass::run_chunk(ImageKind kind, std::vector<ImageRow> rows, PassSummary& summary) {
+  const auto chunk_start = Clock::now();
+  const PassSummary before = summary;  // for the chunk's log line
   StagedFiles staged(workspace_);
   DecidedRows out = decider_.decide(kind, rows, staged);
+  if (!out.busy.empty())
+    log_.warn(
+        fmt::format("stream rows {} skipped until the next pass: their agent's new benchmark is being validated "
+                    "by another worker",
+                    fmt::join(out.busy, ",")));
   summary.engine_seconds += out.engine_seconds;
   if (!options_.dry_run) {
     // Rows whose benchmark is being validated by another worker stay claimed
@@ -114,8 +125,7 @@ std::size_t Pass::run_chunk(ImageKind kind, std::vector<ImageRow> rows, PassSumm
     summary.released += out.busy.size();
   }
   record(out.decisions, summary);
-  log_.debug(fmt::format("chunk of {} {} rows decided (ids {}..{})", out.decisions.size(), image_kind_name(kind),
-                         rows.front().id, rows.back().id));
+  log_chunk(log_, kind, rows.front().id, rows.back().id, before, summary, seconds_since(chunk_start), options_.dry_run);
   return out.decisions.size();
 }
 

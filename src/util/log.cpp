@@ -36,12 +36,14 @@ std::string utc_timestamp() {
 Logger::Logger(std::ostream& out, LogFormat format, LogLevel threshold)
     : out_(out), format_(format), threshold_(threshold) {}
 
-void Logger::log(LogLevel level, std::string_view message) {
+void Logger::log(LogLevel level, std::string_view message, const LogFields& fields) {
   if (!enabled(level)) return;
   std::string line;
   if (format_ == LogFormat::Json) {
-    line = fmt::format("{{\"ts\":{},\"level\":{},\"msg\":{}}}\n", json::quote(utc_timestamp()),
+    line = fmt::format("{{\"ts\":{},\"level\":{},\"msg\":{}", json::quote(utc_timestamp()),
                        json::quote(level_name(level)), json::quote(message));
+    for (const auto& [name, value] : fields) line += fmt::format(",{}:{}", json::quote(name), value);
+    line += "}\n";
   } else {
     line = level == LogLevel::Info ? fmt::format("{}\n", message) : fmt::format("{}: {}\n", level_name(level), message);
   }

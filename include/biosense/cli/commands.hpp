@@ -27,6 +27,9 @@ int run_consume(const CommandContext& ctx, const ConsumeOptions& options);
 int run_publish(const CommandContext& ctx, const PublishOptions& options);
 int run_watch_command(const CommandContext& ctx, const WatchCommandOptions& options);
 
+int run_config_show(const CommandContext& ctx, const ConfigShowOptions& options);
+int run_config_keys(const CommandContext& ctx, const ConfigKeysOptions& options);
+
 /// Runs the parsed command, turning uncaught errors into exit codes:
 /// UsageError -> 1, ModelError, StorageError and other failures -> 2.
 int dispatch(const Invocation& invocation, std::ostream& out, std::ostream& err);

@@ -1,6 +1,7 @@
 #pragma once
 /// The parsed command line. parse_command_line() is pure: tests call it with
 /// a vector of words and inspect the result; nothing runs, nothing is read.
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
@@ -13,6 +14,10 @@
 #include "biosense/watch/options.hpp"
 
 namespace biosense {
+
+namespace config {
+struct Settings;
+}
 
 struct GlobalOptions {
   LogFormat log_format = LogFormat::Text;
@@ -28,6 +33,7 @@ struct GlobalOptions {
   /// --amqp as given; empty when absent (flag > $BIOSENSE_AMQP_URL > the
   /// local default, resolved by queue::resolve_amqp_url()).
   std::string amqp_url;
+  std::string config_file;  ///< --config as given (read before parsing: config/settings.hpp)
 };
 
 struct CompareOptions {
@@ -149,10 +155,21 @@ struct WatchCommandOptions {
   std::string at;           ///< window end "YYYY-MM-DD HH:MM:SS"; empty: the database clock now
 };
 
+/// `config show`: the effective configuration, flags included.
+struct ConfigShowOptions {
+  std::shared_ptr<const config::Settings> settings;
+};
+
+enum class ConfigKeysFormat { Markdown, Toml };
+/// `config keys`: the reference table (README) or the example file.
+struct ConfigKeysOptions {
+  ConfigKeysFormat format = ConfigKeysFormat::Markdown;
+};
+
 using CommandOptions =
     std::variant<CompareOptions, ModelsCheckOptions, DbMigrateOptions, DbStatusOptions, ImportOptions, RunOptions,
                  ReprocessOptions, EvaluateOptions, CalibrateOptions, ConsumeOptions, PublishOptions,
-                 WatchCommandOptions>;
+                 WatchCommandOptions, ConfigShowOptions, ConfigKeysOptions>;
 
 struct Invocation {
   GlobalOptions global;
@@ -167,7 +184,10 @@ struct ParseOutcome {
   std::string message;
 };
 
-/// `args` excludes the program name.
+/// `args` excludes the program name. Options start at their built-in defaults.
 ParseOutcome parse_command_line(const std::vector<std::string>& args);
+/// The same, with the options first set from `settings` (file and
+/// environment, config/settings.hpp), so that flags override them.
+ParseOutcome parse_command_line(const std::vector<std::string>& args, const config::Settings& settings);
 
 }  // namespace biosense

@@ -3,7 +3,8 @@
 ///
 /// Search order for the model folder: an explicit path, $BIOSENSE_MODELS_DIR,
 /// $HOME/.cache/biosense/models (where scripts/setup.sh puts them), then
-/// /usr/share/biosense/models (cmake --install, the Docker image).
+/// /usr/share/biosense/models (the Docker image), then <prefix>/share/biosense/models
+/// (cmake --install with another prefix, e.g. /usr/local).
 #include <filesystem>
 #include <memory>
 #include <optional>
