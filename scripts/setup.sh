@@ -19,6 +19,7 @@ readonly PACKAGES=(
   libtomlplusplus-dev
   clang-format sqlite3 mariadb-client
   python3 python3-venv python3-yaml
+  docker-compose  # the tests validate docker-compose.yml with it; no engine needed
 )
 
 log() { printf '[setup] %s\n' "$*"; }

@@ -63,7 +63,9 @@ TEST_CASE("the key table's defaults are the option structs' defaults", "[config]
   RunOptions run;
   ReprocessOptions reprocess;
   CompareOptions compare;
-  config::Targets targets{global, run, reprocess, compare};
+  ConsumeOptions consume;
+  WatchCommandOptions watch;
+  config::Targets targets{global, run, reprocess, compare, consume, watch};
   const config::Settings defaults = config::default_settings();
   REQUIRE(defaults.values.size() == config::key_table().size());
   std::size_t wired = 0;
@@ -133,6 +135,57 @@ TEST_CASE("flags override the environment, which overrides the file", "[config]"
   SECTION("an empty environment variable counts as unset") {
     const auto p = parse_with({"run"}, toml, {{"BIOSENSE_BATCH_SIZE", ""}}, dir);  // keep p: run_of refers into it
     CHECK(run_of(p).batch_size == 10);
+  }
+}
+
+TEST_CASE("the consumers and the watch take their keys from the file and the environment", "[config]") {
+  TempDir dir;
+  const std::string toml =
+      "[amqp]\nurl = \"amqp://u:secret@mq:5673/site\"\nqueues = \"facestreaming\"\nconsumers = 4\nprefetch = 8\n"
+      "[pass]\ntolerance = 0.5\nlease = 120\ndata_dir = \"/srv/data\"\nkeep_files = true\n"
+      "[watch]\nwindow = 900\nframes = 5\ninterval = 300\nshape_threshold = 0.02\nabsent_share = 0.7\n";
+  SECTION("consume: the amqp keys and the decider's pass keys") {
+    const auto p = parse_with({"consume"}, toml, {{"BIOSENSE_AMQP_PREFETCH", "16"}}, dir);
+    INFO(p.message);
+    REQUIRE(p.invocation);
+    const auto& c = std::get<ConsumeOptions>(p.invocation->command);
+    CHECK(p.invocation->global.amqp_url == "amqp://u:secret@mq:5673/site");
+    CHECK(c.queues == std::vector<std::string>{"facestreaming"});
+    CHECK(c.consumers == 4);
+    CHECK(c.prefetch == 16);  // the environment over the file
+    CHECK(c.tolerance == 0.5);
+    CHECK(c.lease_seconds == 120);
+    CHECK(c.data_dir == "/srv/data");
+    CHECK(c.keep_files);
+    const auto f = parse_with({"consume", "--consumers", "2", "--queues", "facetraining,facestreaming"}, toml, {}, dir);
+    REQUIRE(f.invocation);
+    const auto& cf = std::get<ConsumeOptions>(f.invocation->command);
+    CHECK(cf.consumers == 2);
+    CHECK(cf.queues == std::vector<std::string>{"facetraining", "facestreaming"});
+  }
+  SECTION("watch: window, frames, interval and thresholds; --window still wins") {
+    const auto p = parse_with({"watch"}, toml, {{"BIOSENSE_WATCH_FRAMES", "4"}}, dir);
+    INFO(p.message);
+    REQUIRE(p.invocation);
+    const auto& w = std::get<WatchCommandOptions>(p.invocation->command);
+    CHECK(w.watch.window == std::chrono::seconds(900));
+    CHECK(w.watch.frames == 4);
+    CHECK(w.interval == 300.0);
+    CHECK(w.watch.thresholds.shape_residual == 0.02);
+    CHECK(w.watch.thresholds.absent_share == 0.7);
+    CHECK(w.watch.thresholds.substituted_share == 0.5);  // not in the file: the default
+    const auto f = parse_with({"watch", "--window", "2m", "--shape-threshold", "0.05"}, toml, {}, dir);
+    REQUIRE(f.invocation);
+    const auto& wf = std::get<WatchCommandOptions>(f.invocation->command);
+    CHECK(wf.watch.window == std::chrono::seconds(120));
+    CHECK(wf.watch.thresholds.shape_residual == 0.05);
+    CHECK(wf.watch.frames == 5);
+  }
+  SECTION("bad values name the key") {
+    CHECK_THAT(config_error(parse_with({"consume"}, "[amqp]\nqueues = \"a,,b\"\n", {}, dir)),
+               Catch::Contains("amqp.queues"));
+    CHECK_THAT(config_error(parse_with({"watch"}, "", {{"BIOSENSE_WATCH_FRAMES", "1"}}, dir)),
+               Catch::Contains("BIOSENSE_WATCH_FRAMES"));
   }
 }
 

@@ -123,7 +123,9 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args, const conf
   CompareOptions compare;
   RunOptions run;
   ReprocessOptions reprocess;
-  config::Targets targets{inv.global, run, reprocess, compare};
+  ConsumeOptions consume;
+  WatchCommandOptions watch;
+  config::Targets targets{inv.global, run, reprocess, compare, consume, watch};
   config::apply_settings(settings, targets);  // before the flags: they override
   add_global_options(app, inv.global);
 
@@ -140,12 +142,10 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args, const conf
   CLI::App* evaluate_cmd = cli::add_evaluate(app, evaluate);
   CalibrateOptions calibrate;
   CLI::App* calibrate_cmd = cli::add_calibrate(app, calibrate);
-  ConsumeOptions consume;
   CLI::App* consume_cmd = cli::add_consume(app, consume);
   PublishOptions publish;
   cli::PublishFlags publish_flags;
   CLI::App* publish_cmd = cli::add_publish(app, publish, publish_flags);
-  WatchCommandOptions watch;
   cli::WatchFlags watch_flags;
   CLI::App* watch_cmd = cli::add_watch(app, watch, watch_flags);
   ConfigKeysOptions config_keys;

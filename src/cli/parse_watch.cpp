@@ -45,7 +45,7 @@ std::string check_time(const std::string& v) {
 CLI::App* add_watch(CLI::App& app, WatchCommandOptions& o, WatchFlags& f) {
   auto* cmd = app.add_subcommand("watch", "Raise impersonation and motion alerts from decided snapshots");
   cmd->add_option("--window", f.window, "Inspect the snapshots captured in the last WINDOW (90s, 10m, 1h)")
-      ->capture_default_str();
+      ->default_str(std::to_string(o.watch.window.count()) + "s");
   cmd->add_option("--frames", o.watch.frames, "N: compare the last N verified faces; N unchanged frames is frozen")
       ->check(CLI::Range(2, 100))
       ->capture_default_str();
@@ -75,6 +75,7 @@ CLI::App* add_watch(CLI::App& app, WatchCommandOptions& o, WatchFlags& f) {
 }
 
 void finish_watch(WatchCommandOptions& o, const WatchFlags& f) {
+  if (f.window.empty()) return;  // not given: the default or the configuration file's watch.window
   const auto seconds = parse_duration_seconds(f.window);
   if (!seconds)
     throw CLI::ValidationError("--window", "expected a duration like 90s, 10m or 1h, got '" + f.window + "'");

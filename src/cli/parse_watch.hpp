@@ -11,7 +11,7 @@ namespace biosense::cli {
 
 /// Raw strings checked after CLI11 has parsed them.
 struct WatchFlags {
-  std::string window = "10m";
+  std::string window;  ///< --window as given; empty: keep o.watch.window (the default or the configured one)
 };
 
 CLI::App* add_watch(CLI::App& app, WatchCommandOptions& o, WatchFlags& flags);

@@ -5,6 +5,10 @@
 ///
 /// A key whose `apply` is nullptr belongs to a command this build does not
 /// have yet: it is validated and shown, and wired when the command lands.
+#include <chrono>
+#include <string>
+#include <vector>
+
 #include <fmt/format.h>
 
 #include "biosense/config/settings.hpp"
@@ -23,6 +27,28 @@ template <class F>
 void both_passes(Targets& t, F set) {
   set(t.run);
   set(t.reprocess.run);
+}
+
+/// Settings every decider shares: the passes and the queue consumers.
+template <class F>
+void deciders(Targets& t, F set) {
+  both_passes(t, set);
+  set(t.consume);
+}
+
+std::vector<std::string> split_commas(const std::string& text) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  for (std::size_t comma; (comma = text.find(',', start)) != std::string::npos; start = comma + 1)
+    parts.push_back(text.substr(start, comma - start));
+  parts.push_back(text.substr(start));
+  return parts;
+}
+
+std::string join_commas(const std::vector<std::string>& parts) {
+  std::string text;
+  for (const auto& part : parts) text += (text.empty() ? "" : ",") + part;
+  return text;
 }
 
 std::string check_db_url(std::string_view text) {
@@ -82,15 +108,25 @@ std::vector<KeySpec> build_table() {
                   "RabbitMQ: amqp://USER:PASSWORD@HOST:PORT/VHOST"));
   t.back().secret = true;
   t.back().check = check_amqp_url;
+  t.back().apply = [](const Value& v, Targets& x) { x.global.amqp_url = str(v); };
+  t.back().read = [](const Targets& x) -> Value {
+    return x.global.amqp_url.empty() ? std::string("amqp://guest:guest@127.0.0.1:5672/%2f") : x.global.amqp_url;
+  };
   t.push_back(key("amqp.queues", K::String, "facestreaming,facetraining", "BIOSENSE_AMQP_QUEUES", "consume --queues",
                   "Queues a consumer listens on, comma-separated"));
   t.back().check = check_queues;
+  t.back().apply = [](const Value& v, Targets& x) { x.consume.queues = split_commas(str(v)); };
+  t.back().read = [](const Targets& x) -> Value { return join_commas(x.consume.queues); };
   t.push_back(ranged(key("amqp.consumers", K::Integer, "1", "BIOSENSE_AMQP_CONSUMERS", "consume --consumers",
                          "Consumer threads in one process"),
                      1, 64));
+  t.back().apply = [](const Value& v, Targets& x) { x.consume.consumers = static_cast<int>(integer(v)); };
+  t.back().read = [](const Targets& x) -> Value { return static_cast<long long>(x.consume.consumers); };
   t.push_back(ranged(key("amqp.prefetch", K::Integer, "1", "BIOSENSE_AMQP_PREFETCH", "consume --prefetch",
                          "Unacknowledged messages a consumer may hold"),
                      1, 1000));
+  t.back().apply = [](const Value& v, Targets& x) { x.consume.prefetch = static_cast<int>(integer(v)); };
+  t.back().read = [](const Targets& x) -> Value { return static_cast<long long>(x.consume.prefetch); };
 
   // [log]
   t.push_back(key("log.format", K::Choice, "text", "BIOSENSE_LOG_FORMAT", "--log-format",
@@ -126,11 +162,11 @@ std::vector<KeySpec> build_table() {
   t.back().read = [](const Targets& x) -> Value { return static_cast<long long>(x.compare.upsample); };
 
   // [pass] (`run`, `reprocess`; tolerance and threads also `compare`)
-  t.push_back(ranged(key("pass.tolerance", K::Number, "0.6", "BIOSENSE_TOLERANCE", "run/compare --tolerance",
+  t.push_back(ranged(key("pass.tolerance", K::Number, "0.6", "BIOSENSE_TOLERANCE", "run/consume/compare --tolerance",
                          "Largest face distance that counts as a match"),
                      0.0, 2.0));
   t.back().apply = [](const Value& v, Targets& x) {
-    both_passes(x, [&](RunOptions& r) { r.tolerance = number(v); });
+    deciders(x, [&](auto& r) { r.tolerance = number(v); });
     x.compare.tolerance = number(v);
   };
   t.back().read = [](const Targets& x) -> Value { return x.run.tolerance; };
@@ -152,11 +188,11 @@ std::vector<KeySpec> build_table() {
     both_passes(x, [&](RunOptions& r) { r.batch_size = static_cast<std::size_t>(integer(v)); });
   };
   t.back().read = [](const Targets& x) -> Value { return static_cast<long long>(x.run.batch_size); };
-  t.push_back(ranged(key("pass.lease", K::Integer, "600", "BIOSENSE_LEASE", "run --lease",
+  t.push_back(ranged(key("pass.lease", K::Integer, "600", "BIOSENSE_LEASE", "run/consume --lease",
                          "Seconds after which another pass takes a claim back"),
                      10, 86400));
   t.back().apply = [](const Value& v, Targets& x) {
-    both_passes(x, [&](RunOptions& r) { r.lease_seconds = static_cast<long>(integer(v)); });
+    deciders(x, [&](auto& r) { r.lease_seconds = static_cast<long>(integer(v)); });
   };
   t.back().read = [](const Targets& x) -> Value { return static_cast<long long>(x.run.lease_seconds); };
   t.push_back(ranged(key("pass.interval", K::Number, "10", "BIOSENSE_INTERVAL", "run --interval",
@@ -164,19 +200,56 @@ std::vector<KeySpec> build_table() {
                      0.0, 86400.0));
   t.back().apply = [](const Value& v, Targets& x) { x.run.interval = number(v); };
   t.back().read = [](const Targets& x) -> Value { return x.run.interval; };
-  t.push_back(key("pass.data_dir", K::String, "Data", "BIOSENSE_DATA_DIR", "run --data-dir",
+  t.push_back(key("pass.data_dir", K::String, "Data", "BIOSENSE_DATA_DIR", "run/consume --data-dir",
                   "Where Data/<agent>/{BENCHMARK,STREAMING} files are staged"));
   t.back().check = [](std::string_view text) {
     return text.empty() ? std::string("the data folder cannot be empty") : std::string();
   };
-  t.back().apply = [](const Value& v, Targets& x) { both_passes(x, [&](RunOptions& r) { r.data_dir = str(v); }); };
+  t.back().apply = [](const Value& v, Targets& x) { deciders(x, [&](auto& r) { r.data_dir = str(v); }); };
   t.back().read = [](const Targets& x) -> Value { return x.run.data_dir; };
-  t.push_back(key("pass.keep_files", K::Boolean, "false", "BIOSENSE_KEEP_FILES", "run --keep-files",
+  t.push_back(key("pass.keep_files", K::Boolean, "false", "BIOSENSE_KEEP_FILES", "run/consume --keep-files",
                   "Leave the staged files in place (debugging)"));
   t.back().apply = [](const Value& v, Targets& x) {
-    both_passes(x, [&](RunOptions& r) { r.keep_files = boolean(v); });
+    deciders(x, [&](auto& r) { r.keep_files = boolean(v); });
   };
   t.back().read = [](const Targets& x) -> Value { return x.run.keep_files; };
+
+  // [watch] (`watch`: docs/liveness.md measured these defaults)
+  t.push_back(ranged(key("watch.window", K::Integer, "600", "BIOSENSE_WATCH_WINDOW", "watch --window",
+                         "Seconds of snapshots each watch run inspects"),
+                     10, 86400));
+  t.back().apply = [](const Value& v, Targets& x) { x.watch.watch.window = std::chrono::seconds(integer(v)); };
+  t.back().read = [](const Targets& x) -> Value { return static_cast<long long>(x.watch.watch.window.count()); };
+  t.push_back(ranged(key("watch.frames", K::Integer, "3", "BIOSENSE_WATCH_FRAMES", "watch --frames",
+                         "Verified faces compared for IMPERSONATION; unchanged frames for FROZEN_FEED"),
+                     2, 100));
+  t.back().apply = [](const Value& v, Targets& x) { x.watch.watch.frames = static_cast<std::size_t>(integer(v)); };
+  t.back().read = [](const Targets& x) -> Value { return static_cast<long long>(x.watch.watch.frames); };
+  t.push_back(ranged(key("watch.interval", K::Number, "600", "BIOSENSE_WATCH_INTERVAL", "watch --interval",
+                         "Seconds between the starts of watch runs with --loop"),
+                     1.0, 86400.0));
+  t.back().apply = [](const Value& v, Targets& x) { x.watch.interval = number(v); };
+  t.back().read = [](const Targets& x) -> Value { return x.watch.interval; };
+  t.push_back(ranged(key("watch.shape_threshold", K::Number, "0.03", "BIOSENSE_WATCH_SHAPE_THRESHOLD",
+                         "watch --shape-threshold", "IMPERSONATION at or below this landmark residual"),
+                     0.0, 1.0));
+  t.back().apply = [](const Value& v, Targets& x) { x.watch.watch.thresholds.shape_residual = number(v); };
+  t.back().read = [](const Targets& x) -> Value { return x.watch.watch.thresholds.shape_residual; };
+  t.push_back(ranged(key("watch.frozen_threshold", K::Number, "0.01", "BIOSENSE_WATCH_FROZEN_THRESHOLD",
+                         "watch --frozen-threshold", "FROZEN_FEED at or below this whole-frame change"),
+                     0.0, 2.0));
+  t.back().apply = [](const Value& v, Targets& x) { x.watch.watch.thresholds.frozen_change = number(v); };
+  t.back().read = [](const Targets& x) -> Value { return x.watch.watch.thresholds.frozen_change; };
+  t.push_back(ranged(key("watch.absent_share", K::Number, "0.5", "BIOSENSE_WATCH_ABSENT_SHARE",
+                         "watch --absent-share", "ABSENT above this share of snapshots without a face"),
+                     0.0, 1.0));
+  t.back().apply = [](const Value& v, Targets& x) { x.watch.watch.thresholds.absent_share = number(v); };
+  t.back().read = [](const Targets& x) -> Value { return x.watch.watch.thresholds.absent_share; };
+  t.push_back(ranged(key("watch.substituted_share", K::Number, "0.5", "BIOSENSE_WATCH_SUBSTITUTED_SHARE",
+                         "watch --substituted-share", "SUBSTITUTED above this share of unknown persons"),
+                     0.0, 1.0));
+  t.back().apply = [](const Value& v, Targets& x) { x.watch.watch.thresholds.substituted_share = number(v); };
+  t.back().read = [](const Targets& x) -> Value { return x.watch.watch.thresholds.substituted_share; };
   return t;
 }
 

@@ -41,7 +41,8 @@ services = compose.get("services", {})
 check("mariadb" in services and services["mariadb"]["image"].startswith("mariadb:"), "no mariadb service")
 check("rabbitmq" in services and "management" in services["rabbitmq"]["image"], "no rabbitmq:*-management service")
 check("dashboard" in services.get("metabase", {}).get("profiles", []), "metabase is not under a profile")
-want = {"stream": "FaceStreaming", "train": "FaceTraining", "consumer": "Consumer", "migrate": "Migrate"}
+want = {"stream": "FaceStreaming", "train": "FaceTraining", "consumer": "Consumer", "migrate": "Migrate",
+        "watch": "Watch"}
 for name, mode in want.items():
     env = services.get(name, {}).get("environment", {})
     check(env.get("MODE") == mode, f"service {name}: MODE is {env.get('MODE')!r}, expected {mode}")

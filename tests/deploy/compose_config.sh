@@ -1,7 +1,8 @@
 #!/bin/sh
-# `docker compose config` on docker-compose.yml when a compose client exists.
-# Exit 77 (ctest: Skipped, NOT passed) when none is installed: this machine
-# has the docker CLI but neither the compose plugin nor docker-compose.
+# `docker compose config` on docker-compose.yml: Compose's own validation of
+# the file (schema, anchors, variables, profiles), without an engine.
+# scripts/setup.sh installs Debian's docker-compose (1.29) for it; the plugin
+# is used when present. Exit 77 (ctest: Skipped, NOT passed) when neither is.
 set -eu
 src=$1
 export BIOSENSE_DB_PASSWORD=x MARIADB_ROOT_PASSWORD=x BIOSENSE_AMQP_PASSWORD=x

@@ -39,6 +39,8 @@ struct Targets {
   RunOptions& run;
   ReprocessOptions& reprocess;
   CompareOptions& compare;
+  ConsumeOptions& consume;
+  WatchCommandOptions& watch;
 };
 
 /// One row of the table.
