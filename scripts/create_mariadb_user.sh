@@ -12,7 +12,8 @@
 #   stream_img, train_img     SELECT, UPDATE   (claim rows, write verdicts; no INSERT, no DELETE)
 #   process_status            INSERT           (the audit trail: append only)
 #   face_encoding             SELECT, INSERT, UPDATE (cached benchmark encodings)
-#   schema_version, status_code, result_code, employee   SELECT
+#   alert                     SELECT, INSERT, UPDATE (the watch raises, extends and acknowledges alerts)
+#   schema_version, status_code, result_code, employee, alert_kind   SELECT
 # No DROP, ALTER, CREATE, DELETE or GRANT: migrations need an owner account.
 # Table-level grants need the tables, so run `biosense db migrate` first.
 # Running it again resets the account's grants to exactly these.
@@ -62,7 +63,8 @@ fi
 
 tables=$("${client[@]}" -e "SELECT table_name FROM information_schema.tables WHERE table_schema = '$database'") ||
   die "cannot list the tables of $database" 2
-for t in stream_img train_img process_status face_encoding schema_version status_code result_code employee; do
+for t in stream_img train_img process_status face_encoding alert schema_version status_code result_code employee \
+  alert_kind; do
   grep -qx "$t" <<<"$tables" || die "table $database.$t is missing: run \`biosense db migrate\` (as an owner) first"
 done
 
@@ -82,6 +84,8 @@ GRANT SELECT ON \`$database\`.schema_version TO $account;
 GRANT SELECT ON \`$database\`.status_code TO $account;
 GRANT SELECT ON \`$database\`.result_code TO $account;
 GRANT SELECT ON \`$database\`.employee TO $account;
+GRANT SELECT, INSERT, UPDATE ON \`$database\`.alert TO $account;
+GRANT SELECT ON \`$database\`.alert_kind TO $account;
 "
 done
 # The statements (with the password) go through stdin, not argv.

@@ -273,6 +273,19 @@ TEST_CASE("the least-privilege MariaDB account runs a pass and cannot DROP", "[d
   CHECK_THAT(pass.err, !Catch::Contains(password));
   CHECK_THAT(pass.err, Catch::Contains(user + ":***@"));  // the -v line names the database, redacted
 
+  // The watch as the worker: one of the two snapshots (captured 2024-01-01 00:00) shows someone else, so
+  // SUBSTITUTED is raised (INSERT) and, on the next run, extended (UPDATE).
+  const std::vector<std::string> watch{"--db",       worker_url, "watch", "--once", "--at", "2024-01-01 00:05:00",
+                                       "--frames", "2",        "--substituted-share", "0.4"};
+  const auto first = test::run_biosense(watch);
+  INFO(first.out << first.err);
+  REQUIRE(first.exit_code == 0);
+  CHECK_THAT(first.out, Catch::Contains("(new) SUBSTITUTED"));
+  const auto second = test::run_biosense(watch);
+  INFO(second.out << second.err);
+  REQUIRE(second.exit_code == 0);
+  CHECK_THAT(second.out, Catch::Contains("(extended) SUBSTITUTED"));
+
   // ... and nothing it was not granted.
   auto as_worker = [&](const std::string& statement) {
     return run({"mariadb", "-h" + admin.host, "-P" + std::to_string(admin.port), "-u" + user, "-p" + password,
@@ -281,7 +294,8 @@ TEST_CASE("the least-privilege MariaDB account runs a pass and cannot DROP", "[d
   for (const std::string& statement : std::vector<std::string>{
            "DROP TABLE process_status", "DELETE FROM stream_img", "INSERT INTO stream_img (lan_id) VALUES ('x')",
            "ALTER TABLE train_img ADD COLUMN x INT", "CREATE TABLE evil (id INT)",
-           "UPDATE process_status SET detail = ''", "DELETE FROM process_status", "DROP DATABASE " + admin.database}) {
+           "UPDATE process_status SET detail = ''", "DELETE FROM process_status", "DELETE FROM alert",
+           "UPDATE alert_kind SET description = ''", "DROP DATABASE " + admin.database}) {
     INFO(statement);
     const auto denied = as_worker(statement);
     CHECK(denied.exit_code != 0);
