@@ -275,8 +275,9 @@ TEST_CASE("the least-privilege MariaDB account runs a pass and cannot DROP", "[d
 
   // The watch as the worker: one of the two snapshots (captured 2024-01-01 00:00) shows someone else, so
   // SUBSTITUTED is raised (INSERT) and, on the next run, extended (UPDATE).
-  const std::vector<std::string> watch{"--db",       worker_url, "watch", "--once", "--at", "2024-01-01 00:05:00",
-                                       "--frames", "2",        "--substituted-share", "0.4"};
+  const std::vector<std::string> watch{
+      "--db", worker_url, "watch", "--once", "--at", "2024-01-01 00:05:00", "--frames", "2", "--substituted-share",
+      "0.4"};
   const auto first = test::run_biosense(watch);
   INFO(first.out << first.err);
   REQUIRE(first.exit_code == 0);

@@ -11,6 +11,7 @@
 #include "parse_config.hpp"
 #include "parse_run.hpp"
 #include "parse_watch.hpp"
+#include "parse_alerts.hpp"
 
 namespace biosense {
 namespace {
@@ -148,6 +149,10 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args, const conf
   CLI::App* publish_cmd = cli::add_publish(app, publish, publish_flags);
   cli::WatchFlags watch_flags;
   CLI::App* watch_cmd = cli::add_watch(app, watch, watch_flags);
+  AlertsListOptions alerts_list;
+  AlertsAckOptions alerts_ack;
+  cli::AlertsFlags alerts_flags;
+  const cli::AlertsCommands alerts_cmds = cli::add_alerts(app, alerts_list, alerts_ack, alerts_flags);
   ConfigKeysOptions config_keys;
   const cli::ConfigCommands config_cmds = cli::add_config(app, config_keys);
 
@@ -158,6 +163,7 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args, const conf
     if (reprocess_cmd->parsed()) cli::finish_reprocess(reprocess, reprocess_flags);
     if (publish_cmd->parsed()) cli::finish_publish(publish, publish_flags);
     if (watch_cmd->parsed()) cli::finish_watch(watch, watch_flags);
+    if (alerts_cmds.ack->parsed()) cli::finish_alerts_ack(alerts_ack, alerts_flags);
   } catch (const CLI::ParseError& e) {
     std::ostringstream out, err;
     outcome.exit_code = app.exit(e, out, err) == 0 ? 0 : 1;
@@ -189,6 +195,10 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args, const conf
     inv.command = publish;
   else if (watch_cmd->parsed())
     inv.command = watch;
+  else if (alerts_cmds.list->parsed())
+    inv.command = alerts_list;
+  else if (alerts_cmds.ack->parsed())
+    inv.command = alerts_ack;
   else if (config_cmds.show->parsed())
     inv.command = cli::config_show(app, settings, targets);
   else if (config_cmds.keys->parsed())

@@ -209,9 +209,7 @@ std::vector<KeySpec> build_table() {
   t.back().read = [](const Targets& x) -> Value { return x.run.data_dir; };
   t.push_back(key("pass.keep_files", K::Boolean, "false", "BIOSENSE_KEEP_FILES", "run/consume --keep-files",
                   "Leave the staged files in place (debugging)"));
-  t.back().apply = [](const Value& v, Targets& x) {
-    deciders(x, [&](auto& r) { r.keep_files = boolean(v); });
-  };
+  t.back().apply = [](const Value& v, Targets& x) { deciders(x, [&](auto& r) { r.keep_files = boolean(v); }); };
   t.back().read = [](const Targets& x) -> Value { return x.run.keep_files; };
 
   // [watch] (`watch`: docs/liveness.md measured these defaults)
@@ -240,8 +238,8 @@ std::vector<KeySpec> build_table() {
                      0.0, 2.0));
   t.back().apply = [](const Value& v, Targets& x) { x.watch.watch.thresholds.frozen_change = number(v); };
   t.back().read = [](const Targets& x) -> Value { return x.watch.watch.thresholds.frozen_change; };
-  t.push_back(ranged(key("watch.absent_share", K::Number, "0.5", "BIOSENSE_WATCH_ABSENT_SHARE",
-                         "watch --absent-share", "ABSENT above this share of snapshots without a face"),
+  t.push_back(ranged(key("watch.absent_share", K::Number, "0.5", "BIOSENSE_WATCH_ABSENT_SHARE", "watch --absent-share",
+                         "ABSENT above this share of snapshots without a face"),
                      0.0, 1.0));
   t.back().apply = [](const Value& v, Targets& x) { x.watch.watch.thresholds.absent_share = number(v); };
   t.back().read = [](const Targets& x) -> Value { return x.watch.watch.thresholds.absent_share; };

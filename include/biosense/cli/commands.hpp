@@ -26,6 +26,9 @@ int run_calibrate(const CommandContext& ctx, const CalibrateOptions& options);
 int run_consume(const CommandContext& ctx, const ConsumeOptions& options);
 int run_publish(const CommandContext& ctx, const PublishOptions& options);
 int run_watch_command(const CommandContext& ctx, const WatchCommandOptions& options);
+int run_alerts_list(const CommandContext& ctx, const AlertsListOptions& options);
+/// Acknowledges every id it can; exit 1 when one was not an open alert.
+int run_alerts_ack(const CommandContext& ctx, const AlertsAckOptions& options);
 
 int run_config_show(const CommandContext& ctx, const ConfigShowOptions& options);
 int run_config_keys(const CommandContext& ctx, const ConfigKeysOptions& options);

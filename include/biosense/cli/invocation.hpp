@@ -155,6 +155,20 @@ struct WatchCommandOptions {
   std::string at;           ///< window end "YYYY-MM-DD HH:MM:SS"; empty: the database clock now
 };
 
+enum class AlertsFormat { Text, Json };
+
+/// `alerts list`: the open alerts (storage/alerts.hpp).
+struct AlertsListOptions {
+  std::string lan_id;  ///< empty: every agent
+  AlertsFormat format = AlertsFormat::Text;
+};
+
+/// `alerts ack`: acknowledges open alerts.
+struct AlertsAckOptions {
+  std::vector<std::int64_t> ids;
+  std::string by;  ///< empty: $USER, else "unknown" (resolved by the command, so parsing stays pure)
+};
+
 /// `config show`: the effective configuration, flags included.
 struct ConfigShowOptions {
   std::shared_ptr<const config::Settings> settings;
@@ -169,7 +183,7 @@ struct ConfigKeysOptions {
 using CommandOptions =
     std::variant<CompareOptions, ModelsCheckOptions, DbMigrateOptions, DbStatusOptions, ImportOptions, RunOptions,
                  ReprocessOptions, EvaluateOptions, CalibrateOptions, ConsumeOptions, PublishOptions,
-                 WatchCommandOptions, ConfigShowOptions, ConfigKeysOptions>;
+                 WatchCommandOptions, AlertsListOptions, AlertsAckOptions, ConfigShowOptions, ConfigKeysOptions>;
 
 struct Invocation {
   GlobalOptions global;

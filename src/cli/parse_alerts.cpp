@@ -1,0 +1,39 @@
+#include "parse_alerts.hpp"
+
+#include <map>
+#include <sstream>
+
+namespace biosense::cli {
+
+AlertsCommands add_alerts(CLI::App& app, AlertsListOptions& list, AlertsAckOptions& ack, AlertsFlags& f) {
+  static const std::map<std::string, AlertsFormat> kFormats{{"text", AlertsFormat::Text}, {"json", AlertsFormat::Json}};
+  auto* alerts = app.add_subcommand("alerts", "The watch's open alerts: list them, acknowledge them");
+  alerts->require_subcommand(1);
+  AlertsCommands cmds;
+  cmds.list = alerts->add_subcommand("list", "Print the open (unacknowledged) alerts, newest window first");
+  cmds.list->add_option("--lan-id", list.lan_id, "Only this agent's alerts");
+  cmds.list->add_option("--format", list.format, "text (one line per alert) or json (one object per line)")
+      ->transform(CLI::CheckedTransformer(kFormats, CLI::ignore_case));
+  cmds.ack = alerts->add_subcommand("ack", "Mark alerts handled, so the watch raises a new one next time");
+  cmds.ack->add_option("ids", f.ids, "Comma-separated alert ids")->required();
+  cmds.ack->add_option("--by", ack.by, "Who handled them (default: $USER)");
+  return cmds;
+}
+
+void finish_alerts_ack(AlertsAckOptions& ack, const AlertsFlags& f) {
+  std::istringstream in(f.ids);
+  for (std::string item; std::getline(in, item, ',');) {
+    std::size_t used = 0;
+    long long id = 0;
+    try {
+      id = std::stoll(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != item.size() || id <= 0) throw CLI::ValidationError("ids", "not a positive alert id: '" + item + "'");
+    ack.ids.push_back(id);
+  }
+  if (ack.ids.empty()) throw CLI::ValidationError("ids", "no alert ids given");
+}
+
+}  // namespace biosense::cli
