@@ -93,9 +93,9 @@ TEST_CASE("flags override the environment, which overrides the file", "[config]"
     const auto p = parse_with({"run"}, toml, {}, dir);
     const auto& r = run_of(p);
     CHECK(r.batch_size == 10);
-    CHECK(r.tolerance == 0.5);
+    CHECK(r.decider.tolerance == 0.5);
     CHECK(r.threads == 2);
-    CHECK(r.data_dir == "/srv/data");
+    CHECK(r.decider.data_dir == "/srv/data");
     CHECK(p.invocation->global.db_url == "sqlite:/srv/file.db");
     CHECK(p.invocation->global.log_format == LogFormat::Json);
   }
@@ -106,7 +106,7 @@ TEST_CASE("flags override the environment, which overrides the file", "[config]"
         dir);
     const auto& r = run_of(p);
     CHECK(r.batch_size == 20);
-    CHECK(r.tolerance == 0.5);  // still the file's
+    CHECK(r.decider.tolerance == 0.5);  // still the file's
     CHECK(p.invocation->global.db_url == "sqlite:/srv/env.db");
     CHECK(p.invocation->global.log_format == LogFormat::Text);
   }
@@ -115,7 +115,7 @@ TEST_CASE("flags override the environment, which overrides the file", "[config]"
                               {{"BIOSENSE_BATCH_SIZE", "20"}, {"BIOSENSE_DB_URL", "sqlite:/srv/env.db"}}, dir);
     const auto& r = run_of(p);
     CHECK(r.batch_size == 30);
-    CHECK(r.tolerance == 0.4);
+    CHECK(r.decider.tolerance == 0.4);
     CHECK(r.threads == 2);
     CHECK(p.invocation->global.db_url == "sqlite:/srv/flag.db");
   }
@@ -153,10 +153,10 @@ TEST_CASE("the consumers and the watch take their keys from the file and the env
     CHECK(c.queues == std::vector<std::string>{"facestreaming"});
     CHECK(c.consumers == 4);
     CHECK(c.prefetch == 16);  // the environment over the file
-    CHECK(c.tolerance == 0.5);
-    CHECK(c.lease_seconds == 120);
-    CHECK(c.data_dir == "/srv/data");
-    CHECK(c.keep_files);
+    CHECK(c.decider.tolerance == 0.5);
+    CHECK(c.decider.lease_seconds == 120);
+    CHECK(c.decider.data_dir == "/srv/data");
+    CHECK(c.decider.keep_files);
     const auto f = parse_with({"consume", "--consumers", "2", "--queues", "facetraining,facestreaming"}, toml, {}, dir);
     REQUIRE(f.invocation);
     const auto& cf = std::get<ConsumeOptions>(f.invocation->command);
@@ -180,6 +180,39 @@ TEST_CASE("the consumers and the watch take their keys from the file and the env
     CHECK(wf.watch.window == std::chrono::seconds(120));
     CHECK(wf.watch.thresholds.shape_residual == 0.05);
     CHECK(wf.watch.frames == 5);
+  }
+  SECTION("detection: run, reprocess and consume; compare takes the upsampling") {
+    const std::string detection =
+        "[detection]\ndetector = \"cnn\"\nupsample = 0\nretry_upsample = 1\n"
+        "retry_detector = \"hog\"\njitters = 3\n";
+    for (const auto& args : std::vector<std::vector<std::string>>{{"run"}, {"reprocess", "--ids", "1"}, {"consume"}}) {
+      const auto p = parse_with(args, detection, {{"BIOSENSE_JITTERS", "2"}}, dir);
+      INFO(args[0] << ": " << p.message);
+      REQUIRE(p.invocation);
+      const DetectionOptions d = std::visit(
+          [](const auto& o) -> DetectionOptions {
+            using T = std::decay_t<decltype(o)>;
+            if constexpr (std::is_same_v<T, RunOptions> || std::is_same_v<T, ConsumeOptions>)
+              return o.decider.detection;
+            if constexpr (std::is_same_v<T, ReprocessOptions>) return o.run.decider.detection;
+            FAIL("not a decider");
+            return {};
+          },
+          p.invocation->command);
+      CHECK(d.detector == Detector::Cnn);
+      CHECK(d.upsample == 0);
+      CHECK(d.retry_detector == Detector::Hog);
+      CHECK(d.retry_upsample == 1);
+      CHECK(d.jitters == 2);  // the environment over the file
+    }
+    const auto flagged = parse_with({"run", "--detector", "hog", "--retry-upsample", "-1"}, detection, {}, dir);
+    CHECK(run_of(flagged).decider.detection.detector == Detector::Hog);
+    CHECK(run_of(flagged).decider.detection.retry_upsample == -1);
+    const auto c = parse_with({"compare", "k", "u"}, detection, {}, dir);
+    REQUIRE(c.invocation);
+    CHECK(std::get<CompareOptions>(c.invocation->command).upsample == 0);
+    CHECK_THAT(config_error(parse_with({"run"}, "[detection]\ndetector = \"mmod\"\n", {}, dir)),
+               Catch::Contains("detection.detector"));
   }
   SECTION("bad values name the key") {
     CHECK_THAT(config_error(parse_with({"consume"}, "[amqp]\nqueues = \"a,,b\"\n", {}, dir)),
@@ -232,7 +265,7 @@ TEST_CASE("bad environment values fail with the variable and the key", "[config]
   }
   config::Environment on{{"BIOSENSE_VERBOSE", "yes"}, {"BIOSENSE_KEEP_FILES", "1"}};
   const auto p = parse_with({"run"}, "", on, dir);
-  CHECK(run_of(p).keep_files);
+  CHECK(run_of(p).decider.keep_files);
   CHECK(p.invocation->global.verbosity == 1);
 }
 

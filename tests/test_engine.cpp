@@ -3,6 +3,8 @@
 #include <dlib/image_transforms.h>
 
 #include <catch2/catch.hpp>
+
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -222,4 +224,37 @@ TEST_CASE("the CNN retry finds the LFW faces HOG misses, and jitters stay close"
   const double moved = face_distance(jitter_other[0].encoding, plain_other[0].encoding);
   CHECK(moved > 0.0);
   CHECK(moved < 0.15);
+}
+
+TEST_CASE("the CNN detector sees large photos shrunk, and reports boxes in the photo's coordinates", "[engine][slow]") {
+  // A 3000x3000 CelebA photo: shrunk to 1600 for every detector, then to
+  // cnn_max_dimension (800) for the CNN. Both detectors must agree on where the face is.
+  const Bytes photo = read_bytes(data_file("celeba-dev/images/118662.jpg"));
+  DlibEngine hog(shared_models(), EngineOptions{});
+  const auto largest = [](const std::vector<Face>& faces) {
+    REQUIRE_FALSE(faces.empty());
+    return *std::max_element(faces.begin(), faces.end(),
+                             [](const Face& x, const Face& y) { return x.box.width() < y.box.width(); });
+  };
+  const Face hog_face = largest(std::get<FaceAnalysis>(hog.analyze(photo)).faces);
+  CHECK(hog_face.box.width() > 200);  // the photo's subject, in 3000x3000 coordinates
+  EngineOptions cnn_options;
+  cnn_options.detector = Detector::Cnn;
+  cnn_options.upsample = 0;
+  REQUIRE(cnn_options.cnn_max_dimension == 800);
+  DlibEngine cnn(Models::load({}, true), cnn_options);
+  const auto analysis = std::get<FaceAnalysis>(cnn.analyze(photo));
+  CHECK(analysis.width == 3000);
+  const Face cnn_face = largest(analysis.faces);
+  const FaceBox& a = hog_face.box;
+  const FaceBox& b = cnn_face.box;
+  const long overlap_w = std::min(a.right, b.right) - std::max(a.left, b.left) + 1;
+  const long overlap_h = std::min(a.bottom, b.bottom) - std::max(a.top, b.top) + 1;
+  REQUIRE(overlap_w > 0);
+  REQUIRE(overlap_h > 0);
+  const double inter = static_cast<double>(overlap_w * overlap_h);
+  const double iou =
+      inter / static_cast<double>(a.width() * a.height() + b.width() * b.height() - overlap_w * overlap_h);
+  CHECK(iou > 0.5);
+  CHECK(face_distance(hog_face.encoding, cnn_face.encoding) < 0.2);
 }

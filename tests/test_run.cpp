@@ -315,3 +315,34 @@ TEST_CASE("SIGINT during a single pass: the chunk finishes, the rest stays pendi
   CHECK(count_status(*b, ImageKind::Stream, ids, {"P"}) == 0);  // nothing left claimed
   CHECK(done + count_status(*b, ImageKind::Stream, ids, {"N"}) == ids.size());
 }
+
+TEST_CASE("the pass's detection settings: the CNN retry decides a face HOG misses, by flag or by key", "[run][slow]") {
+  // Arlen_Specter_0003: a tilted face HOG misses at any upsampling (test_engine.cpp).
+  const Bytes enrol = read_bytes(data_file("lfw-view1/images/Arlen_Specter/Arlen_Specter_0001.jpg"));
+  const Bytes tilted = read_bytes(data_file("lfw-view1/images/Arlen_Specter/Arlen_Specter_0003.jpg"));
+  auto b = backend(false);
+  biosense::test::TempDir data;
+  b->add_row(ImageKind::Train, "NA\\specter", Status::Pending, enrol);
+  const auto plain = b->add_row(ImageKind::Stream, "NA\\specter", Status::Pending, tilted);
+  const std::vector<std::string> run{"--db", b->url(), "run", "--once", "--data-dir", data.path().string()};
+
+  auto first = run_biosense(run);  // the default: HOG only, as face_recognition
+  INFO(first.err);
+  REQUIRE(first.exit_code == 0);
+  CHECK(b->row(ImageKind::Stream, plain).result == std::optional<std::string>("NO_FACES_FOUND"));
+
+  auto flagged = run;
+  flagged.insert(flagged.end(), {"--retry-upsample", "0"});  // retry detector: cnn by default
+  const auto by_flag = b->add_row(ImageKind::Stream, "NA\\specter", Status::Pending, tilted);
+  const auto second = run_biosense(flagged);
+  INFO(second.err);
+  REQUIRE(second.exit_code == 0);
+  CHECK(b->row(ImageKind::Stream, by_flag).result == std::optional<std::string>("SUCCESS"));
+
+  const auto by_key = b->add_row(ImageKind::Stream, "NA\\specter", Status::Pending, tilted);
+  const auto third = run_biosense(run, {"BIOSENSE_RETRY_UPSAMPLE=0"});
+  INFO(third.err);
+  REQUIRE(third.exit_code == 0);
+  CHECK(b->row(ImageKind::Stream, by_key).result == std::optional<std::string>("SUCCESS"));
+  CHECK(b->row(ImageKind::Stream, plain).result == std::optional<std::string>("NO_FACES_FOUND"));  // not re-decided
+}

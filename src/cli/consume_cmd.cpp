@@ -45,9 +45,11 @@ int run_consume(const CommandContext& ctx, const ConsumeOptions& o) {
   const std::string db_shown = parse_db_url(db_url).redacted();  // UsageError before loading anything
 
   limit_blas_threads(o.consumers);
-  const auto models = Models::load(ctx.global.models_dir);
+  EngineOptions engine;
+  o.decider.detection.apply_to(engine);
+  const auto models = Models::load(ctx.global.models_dir, engine.uses_cnn());
   std::vector<std::unique_ptr<DlibEngine>> engines;
-  for (int i = 0; i < o.consumers; ++i) engines.push_back(std::make_unique<DlibEngine>(models, EngineOptions{}));
+  for (int i = 0; i < o.consumers; ++i) engines.push_back(std::make_unique<DlibEngine>(models, engine));
   const auto calibration = load_calibration(ctx.global.calibration_file);  // the same curve as `run`
 
   queue::ConsumerOptions base;
@@ -55,12 +57,12 @@ int run_consume(const CommandContext& ctx, const ConsumeOptions& o) {
   base.prefetch = static_cast<std::uint16_t>(o.prefetch);
   base.max_attempts = o.max_attempts;
   base.host = this_host();
-  base.lease = std::chrono::seconds(o.lease_seconds);
-  base.policy.tolerance = o.tolerance;
-  base.data_dir = o.data_dir;
-  base.keep_files = o.keep_files;
+  base.lease = std::chrono::seconds(o.decider.lease_seconds);
+  base.policy.tolerance = o.decider.tolerance;
+  base.data_dir = o.decider.data_dir;
+  base.keep_files = o.decider.keep_files;
   base.exit_when_idle = std::chrono::milliseconds(static_cast<long long>(o.exit_when_idle * 1000));
-  const std::size_t swept = Workspace(o.data_dir, o.keep_files).sweep(base.lease);
+  const std::size_t swept = Workspace(o.decider.data_dir, o.decider.keep_files).sweep(base.lease);
   if (swept > 0) ctx.log.info(fmt::format("removed {} staged file(s) left by a killed process", swept));
 
   std::string names;

@@ -5,13 +5,13 @@
 #include <sstream>
 
 #include "biosense/cli/invocation.hpp"
+#include "biosense/config/settings.hpp"
+#include "parse_alerts.hpp"
+#include "parse_config.hpp"
 #include "parse_evaluate.hpp"
 #include "parse_queue.hpp"
-#include "biosense/config/settings.hpp"
-#include "parse_config.hpp"
 #include "parse_run.hpp"
 #include "parse_watch.hpp"
-#include "parse_alerts.hpp"
 
 namespace biosense {
 namespace {

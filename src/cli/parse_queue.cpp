@@ -1,5 +1,7 @@
 #include "parse_queue.hpp"
 
+#include "parse_run.hpp"
+
 #include <map>
 #include <sstream>
 
@@ -40,15 +42,7 @@ CLI::App* add_consume(CLI::App& app, ConsumeOptions& o) {
                   "Stop once no message came for this many seconds (0: run until SIGTERM/SIGINT)")
       ->check(CLI::Range(0.0, 86400.0))
       ->capture_default_str();
-  cmd->add_option("--data-dir", o.data_dir, "Where Data/<agent>/{BENCHMARK,STREAMING} files are staged")
-      ->capture_default_str();
-  cmd->add_flag("--keep-files", o.keep_files, "Leave the staged files in place");
-  cmd->add_option("--tolerance", o.tolerance, "Largest distance that counts as a match")
-      ->check(CLI::Range(0.0, 2.0))
-      ->capture_default_str();
-  cmd->add_option("--lease", o.lease_seconds, "Seconds after which a claim of another worker may be taken back")
-      ->check(CLI::Range(10L, 86400L))
-      ->capture_default_str();
+  add_decider_options(cmd, o.decider);
   return cmd;
 }
 

@@ -1,5 +1,7 @@
 #include "parse_run.hpp"
 
+#include "parse_evaluate.hpp"
+
 #include <map>
 #include <sstream>
 
@@ -18,18 +20,23 @@ void add_pass_options(CLI::App* cmd, RunOptions& o) {
       ->capture_default_str();
   cmd->add_option("--threads", o.threads, "Engine threads; -1 uses every core")->capture_default_str();
   cmd->add_flag("--dry-run", o.dry_run, "Decide and print each decision; write nothing");
-  cmd->add_option("--data-dir", o.data_dir, "Where Data/<agent>/{BENCHMARK,STREAMING} files are staged")
-      ->capture_default_str();
-  cmd->add_flag("--keep-files", o.keep_files, "Leave the staged files in place");
-  cmd->add_option("--tolerance", o.tolerance, "Largest distance that counts as a match")
-      ->check(CLI::Range(0.0, 2.0))
-      ->capture_default_str();
-  cmd->add_option("--lease", o.lease_seconds, "Seconds after which another pass takes a claim back")
-      ->check(CLI::Range(10L, 86400L))
-      ->capture_default_str();
+  add_decider_options(cmd, o.decider);
 }
 
 }  // namespace
+
+void add_decider_options(CLI::App* cmd, DecisionOptions& d) {
+  cmd->add_option("--data-dir", d.data_dir, "Where Data/<agent>/{BENCHMARK,STREAMING} files are staged")
+      ->capture_default_str();
+  cmd->add_flag("--keep-files", d.keep_files, "Leave the staged files in place");
+  cmd->add_option("--tolerance", d.tolerance, "Largest distance that counts as a match")
+      ->check(CLI::Range(0.0, 2.0))
+      ->capture_default_str();
+  cmd->add_option("--lease", d.lease_seconds, "Seconds after which another worker's claim is taken back")
+      ->check(CLI::Range(10L, 86400L))
+      ->capture_default_str();
+  add_detection_options(cmd, d.detection);
+}
 
 CLI::App* add_run(CLI::App& app, RunOptions& o) {
   auto* cmd = app.add_subcommand("run", "Validate enrolment photos and verify pending snapshots");

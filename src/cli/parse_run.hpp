@@ -14,6 +14,10 @@ struct ReprocessFlags {
   std::string since;
 };
 
+/// --data-dir, --keep-files, --tolerance, --lease and the detection options
+/// (--detector, --upsample, --retry-detector, --retry-upsample, --jitters):
+/// the same flags on `run`, `reprocess` and `consume`.
+void add_decider_options(CLI::App* cmd, DecisionOptions& d);
 CLI::App* add_run(CLI::App& app, RunOptions& o);
 CLI::App* add_reprocess(CLI::App& app, ReprocessOptions& o, ReprocessFlags& flags);
 /// Fills o.filter from flags; throws CLI::ValidationError for bad values.

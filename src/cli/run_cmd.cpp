@@ -47,9 +47,11 @@ class PassRunner {
     shown_ = parse_db_url(url_).redacted();  // UsageError before loading anything
     const int threads = resolve_threads(o.threads);
     limit_blas_threads(threads);
-    const auto models = Models::load(ctx.global.models_dir);
+    EngineOptions engine;
+    o.decider.detection.apply_to(engine);
+    const auto models = Models::load(ctx.global.models_dir, engine.uses_cnn());
     for (int i = 0; i < threads; ++i) {
-      owned_.push_back(std::make_unique<DlibEngine>(models, EngineOptions{}));
+      owned_.push_back(std::make_unique<DlibEngine>(models, engine));
       engines_.push_back(owned_.back().get());
     }
     repo_ = open_repository(url_);
@@ -57,12 +59,12 @@ class PassRunner {
     p.batch_size = o.batch_size;
     p.limit = o.limit;
     p.dry_run = o.dry_run;
-    p.data_dir = o.data_dir;
-    p.keep_files = o.keep_files;
-    p.lease = std::chrono::seconds(o.lease_seconds);
+    p.data_dir = o.decider.data_dir;
+    p.keep_files = o.decider.keep_files;
+    p.lease = std::chrono::seconds(o.decider.lease_seconds);
     p.host = host_name();
     p.worker = fmt::format("{}:{}", p.host, getpid());
-    p.policy.tolerance = o.tolerance;
+    p.policy.tolerance = o.decider.tolerance;
     std::function<void(const Decision&)> print;
     if (o.dry_run) print = [this](const Decision& d) { ctx_.out << describe(d) << '\n' << std::flush; };
     pass_ = std::make_unique<Pass>(*repo_, engines_, *calibration_, p, ctx.log, stop, print);

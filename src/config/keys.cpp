@@ -32,9 +32,13 @@ void both_passes(Targets& t, F set) {
 /// Settings every decider shares: the passes and the queue consumers.
 template <class F>
 void deciders(Targets& t, F set) {
-  both_passes(t, set);
-  set(t.consume);
+  set(t.run.decider);
+  set(t.reprocess.run.decider);
+  set(t.consume.decider);
 }
+
+Detector detector(const Value& v) { return str(v) == "cnn" ? Detector::Cnn : Detector::Hog; }
+std::string detector_name(Detector d) { return d == Detector::Cnn ? "cnn" : "hog"; }
 
 std::vector<std::string> split_commas(const std::string& text) {
   std::vector<std::string> parts;
@@ -155,21 +159,55 @@ std::vector<KeySpec> build_table() {
   t.back().read = [](const Targets& x) -> Value { return x.global.calibration_file; };
 
   // [detection]
-  t.push_back(ranged(key("detection.upsample", K::Integer, "1", "BIOSENSE_DETECTION_UPSAMPLE", "compare --upsample",
-                         "HOG upsampling passes: finds smaller faces, slower"),
-                     0, 3));
-  t.back().apply = [](const Value& v, Targets& x) { x.compare.upsample = static_cast<int>(integer(v)); };
+  t.push_back(key("detection.detector", K::Choice, "hog", "BIOSENSE_DETECTOR", "run/consume --detector",
+                  "hog, or cnn (dlib's MMOD network: more poses, several times slower)"));
+  t.back().choices = {"hog", "cnn"};
+  t.back().apply = [](const Value& v, Targets& x) {
+    deciders(x, [&](DecisionOptions& r) { r.detection.detector = detector(v); });
+  };
+  t.back().read = [](const Targets& x) -> Value { return detector_name(x.run.decider.detection.detector); };
+  t.push_back(
+      ranged(key("detection.upsample", K::Integer, "1", "BIOSENSE_DETECTION_UPSAMPLE", "run/consume/compare --upsample",
+                 "Upsampling passes before detection: finds smaller faces, slower"),
+             0, 3));
+  t.back().apply = [](const Value& v, Targets& x) {
+    x.compare.upsample = static_cast<int>(integer(v));
+    deciders(x, [&](DecisionOptions& r) { r.detection.upsample = static_cast<int>(integer(v)); });
+  };
   t.back().read = [](const Targets& x) -> Value { return static_cast<long long>(x.compare.upsample); };
+  t.push_back(key("detection.retry_detector", K::Choice, "cnn", "BIOSENSE_RETRY_DETECTOR",
+                  "run/consume --retry-detector", "Detector for the second try when the first finds no face"));
+  t.back().choices = {"hog", "cnn"};
+  t.back().apply = [](const Value& v, Targets& x) {
+    deciders(x, [&](DecisionOptions& r) { r.detection.retry_detector = detector(v); });
+  };
+  t.back().read = [](const Targets& x) -> Value { return detector_name(x.run.decider.detection.retry_detector); };
+  t.push_back(ranged(key("detection.retry_upsample", K::Integer, "-1", "BIOSENSE_RETRY_UPSAMPLE",
+                         "run/consume --retry-upsample", "Upsampling of the second try; -1: no second try"),
+                     -1, 3));
+  t.back().apply = [](const Value& v, Targets& x) {
+    deciders(x, [&](DecisionOptions& r) { r.detection.retry_upsample = static_cast<int>(integer(v)); });
+  };
+  t.back().read = [](const Targets& x) -> Value {
+    return static_cast<long long>(x.run.decider.detection.retry_upsample);
+  };
+  t.push_back(ranged(key("detection.jitters", K::Integer, "1", "BIOSENSE_JITTERS", "run/consume --jitters",
+                         "Average each encoding over this many jittered copies (slower)"),
+                     1, 100));
+  t.back().apply = [](const Value& v, Targets& x) {
+    deciders(x, [&](DecisionOptions& r) { r.detection.jitters = static_cast<int>(integer(v)); });
+  };
+  t.back().read = [](const Targets& x) -> Value { return static_cast<long long>(x.run.decider.detection.jitters); };
 
   // [pass] (`run`, `reprocess`; tolerance and threads also `compare`)
   t.push_back(ranged(key("pass.tolerance", K::Number, "0.6", "BIOSENSE_TOLERANCE", "run/consume/compare --tolerance",
                          "Largest face distance that counts as a match"),
                      0.0, 2.0));
   t.back().apply = [](const Value& v, Targets& x) {
-    deciders(x, [&](auto& r) { r.tolerance = number(v); });
+    deciders(x, [&](DecisionOptions& r) { r.tolerance = number(v); });
     x.compare.tolerance = number(v);
   };
-  t.back().read = [](const Targets& x) -> Value { return x.run.tolerance; };
+  t.back().read = [](const Targets& x) -> Value { return x.run.decider.tolerance; };
   t.push_back(ranged(key("pass.threads", K::Integer, "1", "BIOSENSE_THREADS", "run --threads, compare --cpus",
                          "Engine threads; -1 uses every core"),
                      -1, 256));
@@ -192,9 +230,9 @@ std::vector<KeySpec> build_table() {
                          "Seconds after which another pass takes a claim back"),
                      10, 86400));
   t.back().apply = [](const Value& v, Targets& x) {
-    deciders(x, [&](auto& r) { r.lease_seconds = static_cast<long>(integer(v)); });
+    deciders(x, [&](DecisionOptions& r) { r.lease_seconds = static_cast<long>(integer(v)); });
   };
-  t.back().read = [](const Targets& x) -> Value { return static_cast<long long>(x.run.lease_seconds); };
+  t.back().read = [](const Targets& x) -> Value { return static_cast<long long>(x.run.decider.lease_seconds); };
   t.push_back(ranged(key("pass.interval", K::Number, "10", "BIOSENSE_INTERVAL", "run --interval",
                          "Seconds between the starts of passes with --loop"),
                      0.0, 86400.0));
@@ -205,12 +243,14 @@ std::vector<KeySpec> build_table() {
   t.back().check = [](std::string_view text) {
     return text.empty() ? std::string("the data folder cannot be empty") : std::string();
   };
-  t.back().apply = [](const Value& v, Targets& x) { deciders(x, [&](auto& r) { r.data_dir = str(v); }); };
-  t.back().read = [](const Targets& x) -> Value { return x.run.data_dir; };
+  t.back().apply = [](const Value& v, Targets& x) { deciders(x, [&](DecisionOptions& r) { r.data_dir = str(v); }); };
+  t.back().read = [](const Targets& x) -> Value { return x.run.decider.data_dir; };
   t.push_back(key("pass.keep_files", K::Boolean, "false", "BIOSENSE_KEEP_FILES", "run/consume --keep-files",
                   "Leave the staged files in place (debugging)"));
-  t.back().apply = [](const Value& v, Targets& x) { deciders(x, [&](auto& r) { r.keep_files = boolean(v); }); };
-  t.back().read = [](const Targets& x) -> Value { return x.run.keep_files; };
+  t.back().apply = [](const Value& v, Targets& x) {
+    deciders(x, [&](DecisionOptions& r) { r.keep_files = boolean(v); });
+  };
+  t.back().read = [](const Targets& x) -> Value { return x.run.decider.keep_files; };
 
   // [watch] (`watch`: docs/liveness.md measured these defaults)
   t.push_back(ranged(key("watch.window", K::Integer, "600", "BIOSENSE_WATCH_WINDOW", "watch --window",

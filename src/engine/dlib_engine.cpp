@@ -54,8 +54,37 @@ std::vector<dlib::rectangle> detect_upsampled(const RgbImage& image, int upsampl
   return boxes;
 }
 
+/// dlib's MMOD network over `image`, shrunk first when its longest side is
+/// over `max_dimension` (the network's memory grows with the pixel count:
+/// 2.6 GB at 1600x1600); boxes come back in `image`'s coordinates.
+std::vector<dlib::rectangle> detect_cnn(net::mmod_type& cnn, const RgbImage& image, int upsample, long max_dimension) {
+  const long longest = std::max(image.nr(), image.nc());
+  RgbImage small;
+  const RgbImage* input = &image;
+  double scale_back = 1.0;
+  if (max_dimension > 0 && longest > max_dimension) {
+    const double f = static_cast<double>(max_dimension) / static_cast<double>(longest);
+    small.set_size(std::max(1L, std::lround(static_cast<double>(image.nr()) * f)),
+                   std::max(1L, std::lround(static_cast<double>(image.nc()) * f)));
+    dlib::resize_image(image, small, dlib::interpolate_bilinear());
+    input = &small;
+    scale_back = static_cast<double>(longest) / static_cast<double>(std::max(small.nr(), small.nc()));
+  }
+  std::vector<dlib::rectangle> boxes = detect_upsampled(*input, upsample, [&](const RgbImage& img) {
+    std::vector<dlib::rectangle> found;
+    for (const auto& d : cnn(img)) found.push_back(d.rect);
+    return found;
+  });
+  if (scale_back != 1.0) {
+    auto s = [scale_back](long v) { return static_cast<long>(std::lround(static_cast<double>(v) * scale_back)); };
+    for (auto& r : boxes) r = dlib::rectangle(s(r.left()), s(r.top()), s(r.right()), s(r.bottom()));
+  }
+  return boxes;
+}
+
 std::vector<dlib::rectangle> detect_faces(EngineState& state, const std::shared_ptr<const Models>& models,
-                                          const RgbImage& image, Detector detector, int upsample) {
+                                          const RgbImage& image, Detector detector, int upsample,
+                                          long cnn_max_dimension) {
   if (detector == Detector::Hog)
     return detect_upsampled(image, upsample, [&](const RgbImage& img) { return state.detector(img); });
   if (!state.cnn) {
@@ -63,11 +92,7 @@ std::vector<dlib::rectangle> detect_faces(EngineState& state, const std::shared_
     if (!shared) throw ModelError("the CNN detector was asked for but not loaded (Models::load(dir, true))");
     state.cnn = std::make_unique<net::mmod_type>(*shared);
   }
-  return detect_upsampled(image, upsample, [&](const RgbImage& img) {
-    std::vector<dlib::rectangle> boxes;
-    for (const auto& d : (*state.cnn)(img)) boxes.push_back(d.rect);
-    return boxes;
-  });
+  return detect_cnn(*state.cnn, image, upsample, cnn_max_dimension);
 }
 
 /// Variance of a 3x3 Laplacian over the grey chip (a standard focus measure).
@@ -149,9 +174,10 @@ FaceAnalysis DlibEngine::analyze_image(const RgbImage& original) {
   std::vector<dlib::rectangle> boxes;
   {
     StageClock clock(times_.detect);
-    boxes = detect_faces(*state_, models_, *image, options_.detector, options_.upsample);
+    boxes = detect_faces(*state_, models_, *image, options_.detector, options_.upsample, options_.cnn_max_dimension);
     if (boxes.empty() && options_.retry_upsample >= 0)
-      boxes = detect_faces(*state_, models_, *image, options_.retry_detector, options_.retry_upsample);
+      boxes = detect_faces(*state_, models_, *image, options_.retry_detector, options_.retry_upsample,
+                           options_.cnn_max_dimension);
   }
   if (boxes.empty()) return result;
 

@@ -100,6 +100,19 @@ struct ImportOptions {
   std::string capture_time;  ///< "YYYY-MM-DD HH:MM:SS"; empty: the database clock
 };
 
+/// What every decider (`run`, `reprocess`, `consume`) shares: staging,
+/// the decision rule, claims and how faces are found.
+struct DecisionOptions {
+  std::string data_dir = "Data";
+  bool keep_files = false;
+  double tolerance = 0.6;
+  long lease_seconds = 600;
+  /// The pass's default is face_recognition's (HOG, one upsampling, no second
+  /// try), the setting docs/performance.md measured; --retry-upsample 0 adds
+  /// the CNN retry that `evaluate` uses (docs/accuracy.md).
+  DetectionOptions detection{Detector::Hog, 1, Detector::Cnn, -1, 1};
+};
+
 enum class RunMode { Stream, Train, All };
 
 /// `run`: the pass (DESIGN.md). Defaults are the documented ones.
@@ -111,10 +124,7 @@ struct RunOptions {
   std::size_t limit = 0;        ///< 0: every row pending when the pass starts
   int threads = 1;              ///< engine threads; -1 uses every core
   bool dry_run = false;
-  std::string data_dir = "Data";
-  bool keep_files = false;
-  double tolerance = 0.6;
-  long lease_seconds = 600;
+  DecisionOptions decider;
 };
 
 /// `reprocess`: decided stream rows back to N, then a pass over them.
@@ -131,10 +141,7 @@ struct ConsumeOptions {
   int prefetch = 1;           ///< unacked messages per consumer
   int max_attempts = 5;       ///< failed attempts before the dead-letter queue
   double exit_when_idle = 0;  ///< > 0: a consumer stops after this many seconds without a message
-  std::string data_dir = "Data";
-  bool keep_files = false;
-  double tolerance = 0.6;
-  long lease_seconds = 600;
+  DecisionOptions decider;
 };
 
 /// `publish`: one persistent message per image id, with publisher confirms.
@@ -144,7 +151,6 @@ struct PublishOptions {
   std::vector<std::int64_t> ids;
   std::string queue_prefix;
 };
-
 
 /// `watch`: impersonation and motion alerts over decided snapshots (issue 8).
 struct WatchCommandOptions {
