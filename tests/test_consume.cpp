@@ -12,12 +12,18 @@
 #include "biosense/cli/invocation.hpp"
 #include "biosense/queue/consumer.hpp"
 #include "support/fake_engine.hpp"
+#include "support/pass_support.hpp"
 #include "support/queue_support.hpp"
 #include "support/storage_backend.hpp"
 #include "support/test_support.hpp"
 
 using namespace biosense;
+using biosense::test::count_status;
 using biosense::test::data_file;
+using biosense::test::decided;
+using biosense::test::lfw_photos;
+using biosense::test::migrated_backend;
+using biosense::test::misc_photo;
 using biosense::test::photo;
 using biosense::test::read_bytes;
 using biosense::test::run_biosense;
@@ -26,43 +32,6 @@ using biosense::test::TestQueues;
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::unique_ptr<biosense::test::SqlBackend> backend(bool mariadb) {
-  auto b = mariadb ? biosense::test::make_mariadb_backend() : biosense::test::make_sqlite_backend();
-  REQUIRE(b);
-  b->migrate();
-  return b;
-}
-
-Bytes misc(const char* name) { return read_bytes(data_file(std::string("misc/face_recognition/") + name)); }
-
-/// `count` LFW photos of distinct people (real work for the engine).
-std::vector<Bytes> lfw_photos(std::size_t count) {
-  std::vector<Bytes> photos;
-  for (const auto& person : std::filesystem::directory_iterator(data_file("lfw-view1/images"))) {
-    for (const auto& file : std::filesystem::directory_iterator(person.path())) {
-      photos.push_back(read_bytes(file.path()));
-      break;
-    }
-    if (photos.size() == count) break;
-  }
-  REQUIRE(photos.size() == count);
-  return photos;
-}
-
-std::size_t count_status(biosense::test::SqlBackend& b, ImageKind kind, const std::vector<std::int64_t>& ids,
-                         std::initializer_list<const char*> statuses) {
-  std::size_t n = 0;
-  for (auto id : ids) {
-    const auto s = b.row(kind, id).status;
-    for (const char* wanted : statuses) n += s == wanted;
-  }
-  return n;
-}
-
-std::size_t decided(biosense::test::SqlBackend& b, ImageKind kind, const std::vector<std::int64_t>& ids) {
-  return count_status(b, kind, ids, {"Y", "F"});
-}
 
 /// Polls until `done()` or the deadline; returns done().
 template <class F>
@@ -103,7 +72,7 @@ long decided_in(const std::string& log, const std::string& prefix) {
 
 /// An in-process consumer over a real database, a fake engine and the real broker.
 struct ConsumerFixture {
-  std::unique_ptr<biosense::test::SqlBackend> db = backend(false);
+  std::unique_ptr<biosense::test::SqlBackend> db = migrated_backend(false);
   TestQueues queues;
   biosense::test::FakeEngine engine;
   std::unique_ptr<Calibration> calibration = make_provisional_calibration();
@@ -314,17 +283,18 @@ TEST_CASE_METHOD(ConsumerFixture, "a consumer takes over a row left claimed by a
 
 TEST_CASE("three consumers drain both queues: every row decided once", "[consume][slow]") {
   const bool mariadb = GENERATE(false, true);
-  auto b = backend(mariadb);
+  auto b = migrated_backend(mariadb);
   INFO(b->name());
   TestQueues q;
   biosense::test::TempDir data;
   // New enrolment photos arrive on facetraining while their agents' snapshots
   // arrive on facestreaming: whichever comes first, each row is decided once.
-  std::vector<std::int64_t> train = {b->add_row(ImageKind::Train, "NA\\nvep5898", Status::Pending, misc("obama.jpg")),
-                                     b->add_row(ImageKind::Train, "na\\rgupta", Status::Pending, misc("biden.jpg"))};
+  std::vector<std::int64_t> train = {
+      b->add_row(ImageKind::Train, "NA\\nvep5898", Status::Pending, misc_photo("obama.jpg")),
+      b->add_row(ImageKind::Train, "na\\rgupta", Status::Pending, misc_photo("biden.jpg"))};
   std::vector<std::int64_t> stream;
-  stream.push_back(b->add_row(ImageKind::Stream, "NA\\nvep5898", Status::Pending, misc("obama2.jpg")));
-  stream.push_back(b->add_row(ImageKind::Stream, "na\\rgupta", Status::Pending, misc("obama3.jpg")));
+  stream.push_back(b->add_row(ImageKind::Stream, "NA\\nvep5898", Status::Pending, misc_photo("obama2.jpg")));
+  stream.push_back(b->add_row(ImageKind::Stream, "na\\rgupta", Status::Pending, misc_photo("obama3.jpg")));
   for (const auto& p : lfw_photos(10))
     stream.push_back(b->add_row(ImageKind::Stream, "na\\rgupta", Status::Pending, p));
   const auto published = run_biosense({"--db", b->url(), "--amqp", biosense::test::test_amqp_url_text(), "publish",
@@ -352,10 +322,10 @@ TEST_CASE("three consumers drain both queues: every row decided once", "[consume
 
 TEST_CASE("RabbitMQ restarted mid-run: consumers reconnect, no message lost, no row decided twice",
           "[consume][slow][rabbitmq-restart]") {
-  auto b = backend(false);
+  auto b = migrated_backend(false);
   TestQueues q;
   biosense::test::TempDir data, logs;
-  b->add_row(ImageKind::Train, "a", Status::Done, misc("obama.jpg"));
+  b->add_row(ImageKind::Train, "a", Status::Done, misc_photo("obama.jpg"));
   std::vector<std::int64_t> ids;
   for (const auto& p : lfw_photos(16)) ids.push_back(b->add_row(ImageKind::Stream, "a", Status::Pending, p));
   q.publish_ids(q.stream(), ids);
@@ -380,10 +350,10 @@ TEST_CASE("RabbitMQ restarted mid-run: consumers reconnect, no message lost, no 
 
 TEST_CASE("the database lost mid-run: the consumer reconnects and every row is decided once",
           "[consume][slow][mariadb]") {
-  auto b = backend(true);
+  auto b = migrated_backend(true);
   TestQueues q;
   biosense::test::TempDir data, logs;
-  b->add_row(ImageKind::Train, "a", Status::Done, misc("obama.jpg"));
+  b->add_row(ImageKind::Train, "a", Status::Done, misc_photo("obama.jpg"));
   std::vector<std::int64_t> ids;
   for (const auto& p : lfw_photos(16)) ids.push_back(b->add_row(ImageKind::Stream, "a", Status::Pending, p));
   q.publish_ids(q.stream(), ids);
@@ -411,10 +381,10 @@ TEST_CASE("the database lost mid-run: the consumer reconnects and every row is d
 }
 
 TEST_CASE("SIGTERM: the consumer finishes the message in flight, leaves the rest queued, exits 0", "[consume][slow]") {
-  auto b = backend(false);
+  auto b = migrated_backend(false);
   TestQueues q;
   biosense::test::TempDir data, logs;
-  b->add_row(ImageKind::Train, "a", Status::Done, misc("obama.jpg"));
+  b->add_row(ImageKind::Train, "a", Status::Done, misc_photo("obama.jpg"));
   std::vector<std::int64_t> ids;
   for (const auto& p : lfw_photos(12)) ids.push_back(b->add_row(ImageKind::Stream, "a", Status::Pending, p));
   q.publish_ids(q.stream(), ids);
@@ -438,10 +408,10 @@ TEST_CASE("SIGTERM: the consumer finishes the message in flight, leaves the rest
 }
 
 TEST_CASE("a consumer beside a pass on MariaDB: every row decided once", "[consume][slow][mariadb]") {
-  auto b = backend(true);
+  auto b = migrated_backend(true);
   TestQueues q;
   biosense::test::TempDir data, logs_run, logs_consume;
-  b->add_row(ImageKind::Train, "a", Status::Done, misc("obama.jpg"));
+  b->add_row(ImageKind::Train, "a", Status::Done, misc_photo("obama.jpg"));
   std::vector<std::int64_t> ids;
   for (const auto& p : lfw_photos(24)) ids.push_back(b->add_row(ImageKind::Stream, "a", Status::Pending, p));
   q.publish_ids(q.stream(), ids);

@@ -7,75 +7,40 @@
 #include <chrono>
 #include <thread>
 
+#include "support/pass_support.hpp"
 #include "support/storage_backend.hpp"
 #include "support/test_support.hpp"
 
 using namespace biosense;
+using biosense::test::count_status;
 using biosense::test::data_file;
+using biosense::test::decided;
+using biosense::test::lfw_photos;
+using biosense::test::migrated_backend;
+using biosense::test::misc_photo;
 using biosense::test::read_bytes;
 using biosense::test::run_biosense;
 
-namespace {
-
-std::unique_ptr<biosense::test::SqlBackend> backend(bool mariadb) {
-  auto b = mariadb ? biosense::test::make_mariadb_backend() : biosense::test::make_sqlite_backend();
-  REQUIRE(b);
-  b->migrate();
-  return b;
-}
-
-Bytes misc(const char* name) { return read_bytes(data_file(std::string("misc/face_recognition/") + name)); }
-
-/// `count` distinct LFW photos of people other than the agent (enough work
-/// for a pass to take several seconds).
-std::vector<Bytes> lfw_photos(std::size_t count) {
-  std::vector<Bytes> photos;
-  for (const auto& person : std::filesystem::directory_iterator(data_file("lfw-view1/images"))) {
-    for (const auto& file : std::filesystem::directory_iterator(person.path())) {
-      photos.push_back(read_bytes(file.path()));
-      break;
-    }
-    if (photos.size() == count) break;
-  }
-  REQUIRE(photos.size() == count);
-  return photos;
-}
-
-std::size_t count_status(biosense::test::SqlBackend& b, ImageKind kind, const std::vector<std::int64_t>& ids,
-                         std::initializer_list<const char*> statuses) {
-  std::size_t n = 0;
-  for (auto id : ids) {
-    const auto s = b.row(kind, id).status;
-    for (const char* wanted : statuses) n += s == wanted;
-  }
-  return n;
-}
-
-std::size_t decided(biosense::test::SqlBackend& b, ImageKind kind, const std::vector<std::int64_t>& ids) {
-  return count_status(b, kind, ids, {"Y", "F"});
-}
-
-}  // namespace
-
 TEST_CASE("a pass decides every result code over SQLite and MariaDB", "[run][slow]") {
   const bool mariadb = GENERATE(false, true);
-  auto b = backend(mariadb);
+  auto b = migrated_backend(mariadb);
   INFO(b->name());
   biosense::test::TempDir data;
-  b->add_row(ImageKind::Train, "NA\\nvep5898", Status::Pending, misc("obama.jpg"));
-  b->add_row(ImageKind::Train, "na\\rgupta", Status::Pending, misc("two_people.jpg"));  // two faces: fails
-  const auto success = b->add_row(ImageKind::Stream, "NA\\nvep5898", Status::Pending, misc("obama2.jpg"));
-  const auto multi = b->add_row(ImageKind::Stream, "NA\\nvep5898", Status::Pending, misc("two_people.jpg"));
-  const auto unknown = b->add_row(ImageKind::Stream, "NA\\nvep5898", Status::Pending, misc("biden.jpg"));
-  const auto unknown_multi = b->add_row(ImageKind::Stream, "NA\\nvep5898", Status::Pending, misc("kit_with_rose.jpg"));
+  b->add_row(ImageKind::Train, "NA\\nvep5898", Status::Pending, misc_photo("obama.jpg"));
+  b->add_row(ImageKind::Train, "na\\rgupta", Status::Pending, misc_photo("two_people.jpg"));  // two faces: fails
+  const auto success = b->add_row(ImageKind::Stream, "NA\\nvep5898", Status::Pending, misc_photo("obama2.jpg"));
+  const auto multi = b->add_row(ImageKind::Stream, "NA\\nvep5898", Status::Pending, misc_photo("two_people.jpg"));
+  const auto unknown = b->add_row(ImageKind::Stream, "NA\\nvep5898", Status::Pending, misc_photo("biden.jpg"));
+  const auto unknown_multi =
+      b->add_row(ImageKind::Stream, "NA\\nvep5898", Status::Pending, misc_photo("kit_with_rose.jpg"));
   const auto no_face =
       b->add_row(ImageKind::Stream, "NA\\nvep5898", Status::Pending, biosense::test::flat_png(320, 240, 9, 9, 9));
-  const auto truncated_bytes = misc("obama3.jpg");
+  const auto truncated_bytes = misc_photo("obama3.jpg");
   const auto truncated = b->add_row(ImageKind::Stream, "NA\\nvep5898", Status::Pending,
                                     Bytes(truncated_bytes.begin(), truncated_bytes.begin() + 5000));
   const auto null_image = b->add_row(ImageKind::Stream, "NA\\nvep5898", Status::Pending, std::nullopt);
-  const auto no_training = b->add_row(ImageKind::Stream, "../../etc", Status::Pending, misc("obama3.jpg"));
-  const auto training_failed = b->add_row(ImageKind::Stream, "na\\rgupta", Status::Pending, misc("obama3.jpg"));
+  const auto no_training = b->add_row(ImageKind::Stream, "../../etc", Status::Pending, misc_photo("obama3.jpg"));
+  const auto training_failed = b->add_row(ImageKind::Stream, "na\\rgupta", Status::Pending, misc_photo("obama3.jpg"));
 
   const auto r = run_biosense(
       {"--db", b->url(), "run", "--threads", "2", "--batch-size", "3", "--data-dir", data.path().string()});
@@ -133,9 +98,9 @@ TEST_CASE("a dry-run prints the decisions and leaves the SQLite file byte-identi
 }
 
 TEST_CASE("kill -9 mid-pass, then a new pass: every row decided exactly once", "[run][slow]") {
-  auto b = backend(false);
+  auto b = migrated_backend(false);
   biosense::test::TempDir data, logs;
-  b->add_row(ImageKind::Train, "a", Status::Pending, misc("obama.jpg"));
+  b->add_row(ImageKind::Train, "a", Status::Pending, misc_photo("obama.jpg"));
   std::vector<std::int64_t> ids;
   for (const auto& photo : lfw_photos(30)) ids.push_back(b->add_row(ImageKind::Stream, "a", Status::Pending, photo));
   const std::vector<std::string> args{
@@ -170,9 +135,9 @@ TEST_CASE("kill -9 mid-pass, then a new pass: every row decided exactly once", "
 }
 
 TEST_CASE("two passes at once on MariaDB never decide a row twice", "[run][slow][mariadb]") {
-  auto b = backend(true);
+  auto b = migrated_backend(true);
   biosense::test::TempDir data, logs_a, logs_b;
-  b->add_row(ImageKind::Train, "a", Status::Done, misc("obama.jpg"));  // approved, not yet encoded
+  b->add_row(ImageKind::Train, "a", Status::Done, misc_photo("obama.jpg"));  // approved, not yet encoded
   std::vector<std::int64_t> ids;
   for (const auto& photo : lfw_photos(24)) ids.push_back(b->add_row(ImageKind::Stream, "a", Status::Pending, photo));
   const std::vector<std::string> args{
@@ -189,10 +154,10 @@ TEST_CASE("two passes at once on MariaDB never decide a row twice", "[run][slow]
 }
 
 TEST_CASE("every kind of bad BLOB becomes INVALID_IMAGE and the chunk goes on", "[run][slow]") {
-  auto b = backend(false);
+  auto b = migrated_backend(false);
   biosense::test::TempDir data;
-  b->add_row(ImageKind::Train, "a", Status::Done, misc("obama.jpg"));
-  const Bytes jpeg = misc("obama2.jpg");
+  b->add_row(ImageKind::Train, "a", Status::Done, misc_photo("obama.jpg"));
+  const Bytes jpeg = misc_photo("obama2.jpg");
   const std::string text = "SELECT * FROM stream_img; -- not a photo";
   Bytes bomb = {0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x11, 0x08, 0xEA, 0x60, 0xEA, 0x60, 3,    1, 0x22, 0,    2,    0x11, 1,
                 3,    0x11, 1,    0xFF, 0xDA, 0x00, 0x0C, 3,    1,    0x00, 2,    0x11, 3, 0x11, 0x00, 0x3F, 0x00};
@@ -223,13 +188,13 @@ TEST_CASE("every kind of bad BLOB becomes INVALID_IMAGE and the chunk goes on", 
 }
 
 TEST_CASE("reprocess decides NO_TRAINING_IMAGE rows again after the agent enrols", "[run][slow]") {
-  auto b = backend(false);
+  auto b = migrated_backend(false);
   biosense::test::TempDir data;
-  const auto row = b->add_row(ImageKind::Stream, "late", Status::Pending, misc("obama2.jpg"));
-  const auto other = b->add_row(ImageKind::Stream, "late", Status::Pending, misc("biden.jpg"));
+  const auto row = b->add_row(ImageKind::Stream, "late", Status::Pending, misc_photo("obama2.jpg"));
+  const auto other = b->add_row(ImageKind::Stream, "late", Status::Pending, misc_photo("biden.jpg"));
   REQUIRE(run_biosense({"--db", b->url(), "run", "--data-dir", data.path().string()}).exit_code == 0);
   REQUIRE(b->row(ImageKind::Stream, row).result == std::optional<std::string>("NO_TRAINING_IMAGE"));
-  b->add_row(ImageKind::Train, "late", Status::Pending, misc("obama.jpg"));
+  b->add_row(ImageKind::Train, "late", Status::Pending, misc_photo("obama.jpg"));
 
   const auto dry = run_biosense(
       {"--db", b->url(), "reprocess", "--result", "NO_TRAINING_IMAGE", "--ids", std::to_string(row), "--dry-run"});
@@ -247,17 +212,17 @@ TEST_CASE("reprocess decides NO_TRAINING_IMAGE rows again after the agent enrols
 }
 
 TEST_CASE("run --loop stops on SIGTERM after its chunk and exits 0", "[run][slow]") {
-  auto b = backend(false);
+  auto b = migrated_backend(false);
   biosense::test::TempDir data, logs;
-  b->add_row(ImageKind::Train, "a", Status::Pending, misc("obama.jpg"));
-  const auto first = b->add_row(ImageKind::Stream, "a", Status::Pending, misc("obama2.jpg"));
+  b->add_row(ImageKind::Train, "a", Status::Pending, misc_photo("obama.jpg"));
+  const auto first = b->add_row(ImageKind::Stream, "a", Status::Pending, misc_photo("obama2.jpg"));
   const int pid = biosense::test::spawn_biosense(
       {"--db", b->url(), "run", "--loop", "--interval", "1", "--data-dir", data.path().string()}, logs.path());
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (decided(*b, ImageKind::Stream, {first}) == 0 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   // A row that arrives while the loop runs is picked up by a later pass.
-  const auto later = b->add_row(ImageKind::Stream, "a", Status::Pending, misc("obama3.jpg"));
+  const auto later = b->add_row(ImageKind::Stream, "a", Status::Pending, misc_photo("obama3.jpg"));
   while (decided(*b, ImageKind::Stream, {later}) == 0 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   kill(pid, SIGTERM);
@@ -266,9 +231,9 @@ TEST_CASE("run --loop stops on SIGTERM after its chunk and exits 0", "[run][slow
 }
 
 TEST_CASE("the database lost mid-pass: exit 2, nothing half-written, the next pass finishes", "[run][slow][mariadb]") {
-  auto b = backend(true);
+  auto b = migrated_backend(true);
   biosense::test::TempDir data, logs;
-  b->add_row(ImageKind::Train, "a", Status::Pending, misc("obama.jpg"));
+  b->add_row(ImageKind::Train, "a", Status::Pending, misc_photo("obama.jpg"));
   std::vector<std::int64_t> ids;
   for (const auto& photo : lfw_photos(24)) ids.push_back(b->add_row(ImageKind::Stream, "a", Status::Pending, photo));
   const int pid = biosense::test::spawn_biosense(
@@ -297,9 +262,9 @@ TEST_CASE("the database lost mid-pass: exit 2, nothing half-written, the next pa
 }
 
 TEST_CASE("SIGINT during a single pass: the chunk finishes, the rest stays pending, exit 130", "[run][slow]") {
-  auto b = backend(false);
+  auto b = migrated_backend(false);
   biosense::test::TempDir data, logs;
-  b->add_row(ImageKind::Train, "a", Status::Pending, misc("obama.jpg"));
+  b->add_row(ImageKind::Train, "a", Status::Pending, misc_photo("obama.jpg"));
   std::vector<std::int64_t> ids;
   for (const auto& photo : lfw_photos(16)) ids.push_back(b->add_row(ImageKind::Stream, "a", Status::Pending, photo));
   const int pid = biosense::test::spawn_biosense(
@@ -320,7 +285,7 @@ TEST_CASE("the pass's detection settings: the CNN retry decides a face HOG misse
   // Arlen_Specter_0003: a tilted face HOG misses at any upsampling (test_engine.cpp).
   const Bytes enrol = read_bytes(data_file("lfw-view1/images/Arlen_Specter/Arlen_Specter_0001.jpg"));
   const Bytes tilted = read_bytes(data_file("lfw-view1/images/Arlen_Specter/Arlen_Specter_0003.jpg"));
-  auto b = backend(false);
+  auto b = migrated_backend(false);
   biosense::test::TempDir data;
   b->add_row(ImageKind::Train, "NA\\specter", Status::Pending, enrol);
   const auto plain = b->add_row(ImageKind::Stream, "NA\\specter", Status::Pending, tilted);
