@@ -380,6 +380,38 @@ TEST_CASE("the database lost mid-run: the consumer reconnects and every row is d
   CHECK(q.count(q.stream() + ".dead") == 0);
 }
 
+TEST_CASE("MariaDB really restarted mid-run: consumers wait, reconnect, and every row is decided once",
+          "[consume][slow][mariadb][restart]") {
+  auto b = migrated_backend(true);
+  TestQueues q;
+  biosense::test::TempDir data, logs;
+  b->add_row(ImageKind::Train, "a", Status::Done, misc_photo("obama.jpg"));
+  std::vector<std::int64_t> ids;
+  for (const auto& p : lfw_photos(16)) ids.push_back(b->add_row(ImageKind::Stream, "a", Status::Pending, p));
+  q.publish_ids(q.stream(), ids);
+  const int pid = biosense::test::spawn_biosense(
+      {"--db", b->url(), "--amqp", biosense::test::test_amqp_url_text(), "consume", "--consumers", "2",
+       "--queue-prefix", q.prefix(), "--exit-when-idle", "20", "--data-dir", data.path().string()},
+      logs.path());
+  REQUIRE(wait_until([&] { return decided(*b, ImageKind::Stream, ids) >= 3; }, std::chrono::seconds(120)));
+  b->reconnect();  // the test's own connections die with the server too
+  biosense::test::restart_mariadb_server(std::chrono::seconds(3));
+  const int code = biosense::test::wait_biosense(pid);
+  const std::string err = slurp(logs / "spawn.err");
+  INFO(err);
+  CHECK(code == 0);
+  for (auto id : ids) {
+    INFO("row " << id);
+    const auto row = b->row(ImageKind::Stream, id);
+    CHECK(row.status == "Y");
+    CHECK(b->audit_details(ImageKind::Stream, id).size() == 1);
+    CHECK_FALSE(row.claimed_by);
+  }
+  CHECK_THAT(err, Catch::Contains("database connection reopened"));
+  CHECK(q.count(q.stream()) == 0);
+  CHECK(q.count(q.stream() + ".dead") == 0);
+}
+
 TEST_CASE("SIGTERM: the consumer finishes the message in flight, leaves the rest queued, exits 0", "[consume][slow]") {
   auto b = migrated_backend(false);
   TestQueues q;

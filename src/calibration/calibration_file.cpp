@@ -57,7 +57,9 @@ std::string to_json(const CalibrationSpec& s) {
                     {"same", s.fitted_on.same},
                     {"different", s.fitted_on.different},
                     {"failed_pairs", s.fitted_on.failed_pairs},
-                    {"upsample", s.fitted_on.upsample}};
+                    {"upsample", s.fitted_on.upsample},
+                    {"detection", s.fitted_on.detection},
+                    {"jitters", s.fitted_on.jitters}};
   j["ece"] = s.ece;
   j["created"] = s.created;
   return j.dump(2) + "\n";
@@ -103,7 +105,9 @@ CalibrationSpec parse_calibration(const std::string& text, const std::string& so
                      f.value("same", std::size_t{0}),
                      f.value("different", std::size_t{0}),
                      f.value("failed_pairs", std::size_t{0}),
-                     f.value("upsample", 1)};
+                     f.value("upsample", 1),
+                     f.value("detection", ""),
+                     f.value("jitters", 1)};
     }
     s.ece = j.value("ece", 0.0);
     s.created = j.value("created", "");

@@ -76,8 +76,14 @@ int run_calibrate(const CommandContext& ctx, const CalibrateOptions& o) {
   CalibrationSpec spec;
   spec.model_version = kModelVersion;
   spec.method = o.method;
-  spec.fitted_on = {
-      std::filesystem::path(o.pairs).filename().string(), in.scored.pairs.size(), 0, 0, 0, o.detection.upsample};
+  spec.fitted_on = {std::filesystem::path(o.pairs).filename().string(),
+                    in.scored.pairs.size(),
+                    0,
+                    0,
+                    0,
+                    o.detection.upsample,
+                    o.detection.describe(),
+                    o.detection.jitters};
   for (const auto& p : in.scored.pairs) {
     (p.same ? spec.fitted_on.same : spec.fitted_on.different)++;
     if (p.failed) ++spec.fitted_on.failed_pairs;

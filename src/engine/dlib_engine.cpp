@@ -21,7 +21,6 @@ StageTimes& StageTimes::operator+=(const StageTimes& o) {
 struct EngineState {
   dlib::frontal_face_detector detector = dlib::get_frontal_face_detector();
   std::unique_ptr<net::mmod_type> cnn;  ///< this thread's copy, made on first use
-  dlib::rand random;                    ///< for jittering; fixed seed, so runs repeat
   dlib::shape_predictor landmarks5;
   net::anet_type encoder;
 };
@@ -132,10 +131,14 @@ DlibEngine::~DlibEngine() = default;
 std::vector<dlib::matrix<float, 0, 1>> DlibEngine::encode_chips(const std::vector<RgbImage>& chips) {
   if (options_.jitters <= 1) return state_->encoder(chips, 16);
   // face_recognition's num_jitters: the mean encoding of jittered copies.
+  // The generator restarts from its fixed seed for every chip, so a photo's
+  // encoding does not depend on which photos this engine saw before it (the
+  // same row decided by any thread, consumer or reprocess gets the same numbers).
   std::vector<dlib::matrix<float, 0, 1>> out;
   for (const auto& chip : chips) {
+    dlib::rand random;
     std::vector<RgbImage> copies;
-    for (int i = 0; i < options_.jitters; ++i) copies.push_back(dlib::jitter_image(chip, state_->random));
+    for (int i = 0; i < options_.jitters; ++i) copies.push_back(dlib::jitter_image(chip, random));
     out.push_back(dlib::mean(dlib::mat(state_->encoder(copies, 16))));
   }
   return out;

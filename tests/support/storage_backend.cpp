@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <random>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -133,6 +134,17 @@ SqlBackend::~SqlBackend() = default;
 void SqlBackend::close_connections() {
   opened_.clear();
   raw_.reset();
+}
+
+void restart_mariadb_server(std::chrono::seconds down_for) {
+  const std::string admin = "mariadb-admin -uroot -h127.0.0.1 -P3306 --connect-timeout=2";
+  REQUIRE(std::system((admin + " shutdown >/dev/null 2>&1").c_str()) == 0);
+  // shutdown returns once the server has stopped; make sure nobody answers.
+  CHECK(std::system((admin + " ping >/dev/null 2>&1").c_str()) != 0);
+  std::this_thread::sleep_for(down_for);
+  const std::string services = std::string(BIOSENSE_SOURCE_DIR) + "/scripts/services.sh";
+  REQUIRE(std::system(("bash " + services + " >/dev/null 2>&1").c_str()) == 0);
+  REQUIRE(std::system((admin + " ping >/dev/null 2>&1").c_str()) == 0);
 }
 
 void SqlBackend::kill_other_connections() {

@@ -75,6 +75,9 @@ class SqlBackend : public Backend {
   /// MariaDB only: KILLs every other connection to this test database, as a
   /// server restart would cut them (the "database lost mid-pass" tests).
   void kill_other_connections();
+  /// Drops this backend's own connections (after a server restart); the next
+  /// use opens new ones.
+  void reconnect() { close_connections(); }
 
   std::string name() const override { return mariadb_ ? "mariadb" : "sqlite"; }
   Repository& open() override;
@@ -103,6 +106,10 @@ std::unique_ptr<SqlBackend> make_sqlite_backend();
 /// A fresh MariaDB database, not migrated; dropped by the destructor.
 /// nullptr (with a warning) only when unreachable and BIOSENSE_SKIP_MARIADB=1.
 std::unique_ptr<SqlBackend> make_mariadb_backend();
+/// Really restarts the MariaDB server on 127.0.0.1:3306: `mariadb-admin
+/// shutdown`, `down_for` with no server, then scripts/services.sh starts it
+/// again. REQUIREs each step; every open connection to the server dies.
+void restart_mariadb_server(std::chrono::seconds down_for);
 /// The in-memory fake.
 std::unique_ptr<Backend> make_memory_backend();
 

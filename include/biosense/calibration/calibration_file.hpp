@@ -8,7 +8,8 @@
 ///    "method": "logistic", "logistic": {"slope": S, "midpoint": M},
 ///    "isotonic": {"distances": [...], "probabilities": [...]},   (method "isotonic")
 ///    "fitted_on": {"source": "...", "pairs": N, "same": N, "different": N,
-///                  "failed_pairs": N, "upsample": 1},
+///                  "failed_pairs": N, "upsample": 1,
+///                  "detection": "hog 0, retry cnn 0", "jitters": 10},
 ///    "ece": E, "created": "YYYY-MM-DDTHH:MM:SSZ"}
 #include <memory>
 #include <stdexcept>
@@ -30,6 +31,8 @@ struct FittedOn {
   std::string source;  ///< e.g. the pairs file's name
   std::size_t pairs = 0, same = 0, different = 0, failed_pairs = 0;
   int upsample = 1;
+  std::string detection;  ///< how faces were found, e.g. "hog 0, retry cnn 0"; empty in older files
+  int jitters = 1;
 };
 
 struct CalibrationSpec {

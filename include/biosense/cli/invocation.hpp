@@ -57,6 +57,13 @@ struct DetectionOptions {
   Detector retry_detector = Detector::Cnn;
   int retry_upsample = 0;  ///< -1: no second try when no face is found
   int jitters = 1;
+  /// "hog 0, retry cnn 0" / "hog 1, no retry": for calibration files and logs.
+  std::string describe() const {
+    auto name = [](Detector d) { return d == Detector::Cnn ? std::string("cnn") : std::string("hog"); };
+    return name(detector) + " " + std::to_string(upsample) +
+           (retry_upsample < 0 ? std::string(", no retry")
+                               : ", retry " + name(retry_detector) + " " + std::to_string(retry_upsample));
+  }
   void apply_to(EngineOptions& o) const {
     o.detector = detector;
     o.upsample = upsample;
