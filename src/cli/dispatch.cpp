@@ -40,6 +40,7 @@ int dispatch(const Invocation& inv, std::ostream& out, std::ostream& err) {
                           [&](const ConsumeOptions& o) { return run_consume(ctx, o); },
                           [&](const PublishOptions& o) { return run_publish(ctx, o); },
                           [&](const WatchCommandOptions& o) { return run_watch_command(ctx, o); },
+                          [&](const ReportOptions& o) { return run_report(ctx, o); },
                           [&](const ConfigShowOptions& o) { return run_config_show(ctx, o); },
                           [&](const ConfigKeysOptions& o) { return run_config_keys(ctx, o); },
                       },

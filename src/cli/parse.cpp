@@ -9,6 +9,7 @@
 #include "parse_queue.hpp"
 #include "biosense/config/settings.hpp"
 #include "parse_config.hpp"
+#include "parse_report.hpp"
 #include "parse_run.hpp"
 #include "parse_watch.hpp"
 
@@ -148,6 +149,9 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args, const conf
   WatchCommandOptions watch;
   cli::WatchFlags watch_flags;
   CLI::App* watch_cmd = cli::add_watch(app, watch, watch_flags);
+  ReportOptions report;
+  cli::ReportFlags report_flags;
+  CLI::App* report_cmd = cli::add_report(app, report, report_flags);
   ConfigKeysOptions config_keys;
   const cli::ConfigCommands config_cmds = cli::add_config(app, config_keys);
 
@@ -158,6 +162,7 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args, const conf
     if (reprocess_cmd->parsed()) cli::finish_reprocess(reprocess, reprocess_flags);
     if (publish_cmd->parsed()) cli::finish_publish(publish, publish_flags);
     if (watch_cmd->parsed()) cli::finish_watch(watch, watch_flags);
+    if (report_cmd->parsed()) cli::finish_report(report, report_flags);
   } catch (const CLI::ParseError& e) {
     std::ostringstream out, err;
     outcome.exit_code = app.exit(e, out, err) == 0 ? 0 : 1;
@@ -189,6 +194,8 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args, const conf
     inv.command = publish;
   else if (watch_cmd->parsed())
     inv.command = watch;
+  else if (report_cmd->parsed())
+    inv.command = report;
   else if (config_cmds.show->parsed())
     inv.command = cli::config_show(app, settings, targets);
   else if (config_cmds.keys->parsed())

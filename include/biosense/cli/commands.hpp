@@ -26,6 +26,7 @@ int run_calibrate(const CommandContext& ctx, const CalibrateOptions& options);
 int run_consume(const CommandContext& ctx, const ConsumeOptions& options);
 int run_publish(const CommandContext& ctx, const PublishOptions& options);
 int run_watch_command(const CommandContext& ctx, const WatchCommandOptions& options);
+int run_report(const CommandContext& ctx, const ReportOptions& options);
 
 int run_config_show(const CommandContext& ctx, const ConfigShowOptions& options);
 int run_config_keys(const CommandContext& ctx, const ConfigKeysOptions& options);

@@ -9,6 +9,8 @@
 
 #include "biosense/compare/writer.hpp"
 #include "biosense/engine/dlib_engine.hpp"
+#include "biosense/report/model.hpp"
+#include "biosense/report/render.hpp"
 #include "biosense/storage/records.hpp"
 #include "biosense/util/log.hpp"
 #include "biosense/watch/options.hpp"
@@ -155,6 +157,13 @@ struct WatchCommandOptions {
   std::string at;           ///< window end "YYYY-MM-DD HH:MM:SS"; empty: the database clock now
 };
 
+/// `report`: dashboards over stream_img (issue 7, docs/dashboards.md).
+struct ReportOptions {
+  report::ReportRequest request;  ///< since/until normalized to "YYYY-MM-DD HH:MM:SS"
+  report::ReportFormat format = report::ReportFormat::Table;
+  std::string output;  ///< -o FILE, written atomically; empty: stdout
+};
+
 /// `config show`: the effective configuration, flags included.
 struct ConfigShowOptions {
   std::shared_ptr<const config::Settings> settings;
@@ -169,7 +178,7 @@ struct ConfigKeysOptions {
 using CommandOptions =
     std::variant<CompareOptions, ModelsCheckOptions, DbMigrateOptions, DbStatusOptions, ImportOptions, RunOptions,
                  ReprocessOptions, EvaluateOptions, CalibrateOptions, ConsumeOptions, PublishOptions,
-                 WatchCommandOptions, ConfigShowOptions, ConfigKeysOptions>;
+                 WatchCommandOptions, ReportOptions, ConfigShowOptions, ConfigKeysOptions>;
 
 struct Invocation {
   GlobalOptions global;
