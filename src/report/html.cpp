@@ -18,6 +18,8 @@ using svg::escape;
 
 /// At most this many agents in the success-rate chart (the lowest rates).
 constexpr std::size_t kMaxAgentBars = 25;
+/// Longest span (93 days) whose empty hours the hourly chart draws.
+constexpr std::size_t kMaxFilledHours = 93 * 24;
 /// Bar colours of the success-rate chart: below these rates, red then amber.
 constexpr double kRateRed = 80.0, kRateAmber = 95.0;
 
@@ -86,9 +88,28 @@ std::string summary(const Report& r) {
   return out + "</section>";
 }
 
+/// Hourly rows with the empty hours between them filled in, so the bars
+/// stand to time scale; beyond kMaxFilledHours only the hours with data.
+std::vector<PivotRow> continuous_hours(const Report& r, std::size_t columns) {
+  const auto rows = pivot_hourly(r, false);
+  if (rows.empty()) return rows;
+  const long long first = to_seconds(rows.front().hour), last = to_seconds(rows.back().hour);
+  if ((last - first) / 3600 + 1 > static_cast<long long>(kMaxFilledHours)) return rows;
+  std::vector<PivotRow> filled;
+  auto it = rows.begin();
+  for (long long t = first; t <= last; t += 3600) {
+    const std::string hour = from_seconds(t).substr(0, 13) + ":00";
+    if (it != rows.end() && it->hour == hour)
+      filled.push_back(*it++);
+    else
+      filled.push_back({hour, "", std::vector<long long>(columns, 0), 0});
+  }
+  return filled;
+}
+
 std::string hourly_chart(const Report& r) {
   const auto columns = result_columns(r);
-  const auto rows = pivot_hourly(r, false);
+  const auto rows = continuous_hours(r, columns.size());
   std::vector<std::string> labels;
   std::vector<svg::Series> series;
   for (const auto& c : columns) series.push_back({c, result_color(c), {}});
@@ -134,13 +155,14 @@ std::string confidence_chart(const Report& r) {
 
 std::string backlog_chart(const Report& r) {
   std::vector<std::string> labels;
-  std::vector<double> values;
+  std::vector<double> xs, values;
   for (const auto& p : r.backlog) {
+    xs.push_back(static_cast<double>(to_seconds(p.time)));
     labels.push_back(p.time.substr(5, 11));  // "MM-DD HH:MM"
     values.push_back(static_cast<double>(p.pending));
   }
   return "<section><h2>Backlog over time (rows waiting)</h2>" +
-         svg::step_line(labels, values, "pending", "#6a1b9a") + "</section>";
+         svg::step_line(xs, labels, values, "pending", "#6a1b9a") + "</section>";
 }
 
 std::string alerts_table(const Report& r) {

@@ -9,14 +9,15 @@ namespace biosense::report::svg {
 namespace {
 
 constexpr double kWidth = 900, kHeight = 280;
-constexpr double kLeft = 60, kRight = 16, kTop = 12, kBottom = 48;
+constexpr double kLeft = 60, kRight = 40, kTop = 12, kBottom = 48;
 constexpr double kPlotW = kWidth - kLeft - kRight, kPlotH = kHeight - kTop - kBottom;
 constexpr int kYTicks = 4;
 constexpr std::size_t kMaxXLabels = 12;
 
-/// The smallest 1, 2 or 5 x 10^k at or above `v` (at least 1).
+/// The smallest 1, 2 or 5 x 10^k at or above `v`; at least kYTicks, so
+/// small counts get whole-number ticks.
 double nice_ceiling(double v) {
-  if (v <= 1) return 1;
+  if (v <= kYTicks) return kYTicks;
   const double magnitude = std::pow(10.0, std::floor(std::log10(v)));
   for (double step : {1.0, 2.0, 5.0, 10.0})
     if (step * magnitude >= v) return step * magnitude;
@@ -125,29 +126,34 @@ std::string percent_bars(const std::vector<std::string>& labels, const std::vect
   return out + "</svg>";
 }
 
-std::string step_line(const std::vector<std::string>& labels, const std::vector<double>& values,
-                      const std::string& y_title, const std::string& color) {
+std::string step_line(const std::vector<double>& xs, const std::vector<std::string>& labels,
+                      const std::vector<double>& values, const std::string& y_title, const std::string& color) {
   std::string out = open_svg(y_title);
-  if (labels.empty()) return out + no_data() + "</svg>";
+  if (xs.empty()) return out + no_data() + "</svg>";
   const double top = nice_ceiling(*std::max_element(values.begin(), values.end()));
-  const double slot = labels.size() > 1 ? kPlotW / static_cast<double>(labels.size() - 1) : kPlotW;
+  const double first = xs.front(), span = xs.back() > first ? xs.back() - first : 1.0;
   out += y_axis(top, y_title);
-  const auto x = [&](std::size_t i) { return kLeft + slot * static_cast<double>(i); };
+  const auto x = [&](std::size_t i) { return kLeft + kPlotW * (xs[i] - first) / span; };
   const auto y = [&](double v) { return kTop + kPlotH - kPlotH * v / top; };
   std::string path = fmt::format("M{:.2f},{:.2f}", x(0), y(values[0]));
-  for (std::size_t i = 1; i < values.size(); ++i)
-    path += fmt::format(" H{:.2f} V{:.2f}", x(i), y(values[i]));
+  for (std::size_t i = 1; i < values.size(); ++i) path += fmt::format(" H{:.2f} V{:.2f}", x(i), y(values[i]));
   if (values.size() == 1) path += fmt::format(" H{:.2f}", kLeft + kPlotW);
   out += fmt::format(R"(<path d="{} V{:.2f} H{:.2f} Z" fill="{}" fill-opacity="0.15" stroke="none"/>)", path,
                      y(0), x(0), color);
   out += fmt::format(R"(<path d="{}" fill="none" stroke="{}" stroke-width="2"/>)", path, color);
-  // Labels sit under the points: shift them by half a slot to reuse x_labels.
-  std::string ticks;
-  const std::size_t every = std::max<std::size_t>(1, (labels.size() + kMaxXLabels - 1) / kMaxXLabels);
-  for (std::size_t i = 0; i < labels.size(); i += every)
-    ticks += fmt::format(R"(<text x="{:.1f}" y="{}" class="tick" text-anchor="middle">{}</text>)", x(i),
-                         kTop + kPlotH + 18, escape(labels[i]));
-  return out + ticks + "</svg>";
+  // Labels at evenly spread times, each under the point nearest to it.
+  const std::size_t count = std::min(kMaxXLabels, labels.size());
+  std::size_t last = labels.size();
+  for (std::size_t k = 0; k < count; ++k) {
+    const double wanted = first + span * static_cast<double>(k) / static_cast<double>(std::max<std::size_t>(1, count - 1));
+    const auto it = std::lower_bound(xs.begin(), xs.end(), wanted);
+    const std::size_t i = std::min(static_cast<std::size_t>(it - xs.begin()), xs.size() - 1);
+    if (i == last) continue;
+    last = i;
+    out += fmt::format(R"(<text x="{:.1f}" y="{}" class="tick" text-anchor="middle">{}</text>)", x(i),
+                       kTop + kPlotH + 18, escape(labels[i]));
+  }
+  return out + "</svg>";
 }
 
 std::string legend(const std::vector<Series>& series) {

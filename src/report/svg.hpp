@@ -25,9 +25,10 @@ std::string stacked_bars(const std::vector<std::string>& x_labels, const std::ve
 std::string percent_bars(const std::vector<std::string>& labels, const std::vector<double>& values,
                          const std::vector<std::string>& colors);
 
-/// A step line (value holds until the next point) over x labels.
-std::string step_line(const std::vector<std::string>& x_labels, const std::vector<double>& values,
-                      const std::string& y_title, const std::string& color);
+/// A step line: values[i] holds from xs[i] until xs[i + 1]. xs ascending
+/// (e.g. seconds), placed to scale; labels one per point, some shown.
+std::string step_line(const std::vector<double>& xs, const std::vector<std::string>& labels,
+                      const std::vector<double>& values, const std::string& y_title, const std::string& color);
 
 /// A legend as an HTML list of colour swatches (outside the SVG).
 std::string legend(const std::vector<Series>& series);
