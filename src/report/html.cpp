@@ -18,6 +18,8 @@ using svg::escape;
 
 /// At most this many agents in the success-rate chart (the lowest rates).
 constexpr std::size_t kMaxAgentBars = 25;
+/// Labelled times under the backlog chart, beside the first.
+constexpr int kBacklogTicks = 6;
 /// Longest span (93 days) whose empty hours the hourly chart draws.
 constexpr std::size_t kMaxFilledHours = 93 * 24;
 /// Bar colours of the success-rate chart: below these rates, red then amber.
@@ -154,15 +156,22 @@ std::string confidence_chart(const Report& r) {
 }
 
 std::string backlog_chart(const Report& r) {
-  std::vector<std::string> labels;
   std::vector<double> xs, values;
   for (const auto& p : r.backlog) {
     xs.push_back(static_cast<double>(to_seconds(p.time)));
-    labels.push_back(p.time.substr(5, 11));  // "MM-DD HH:MM"
     values.push_back(static_cast<double>(p.pending));
   }
+  std::vector<std::pair<double, std::string>> ticks;
+  if (!xs.empty()) {
+    const long long first = static_cast<long long>(xs.front()), last = static_cast<long long>(xs.back());
+    for (int i = 0; i <= kBacklogTicks; ++i) {
+      const long long at = first + (last - first) * i / kBacklogTicks;
+      ticks.emplace_back(static_cast<double>(at), from_seconds(at).substr(5, 11));  // "MM-DD HH:MM"
+      if (last == first) break;
+    }
+  }
   return "<section><h2>Backlog over time (rows waiting)</h2>" +
-         svg::step_line(xs, labels, values, "pending", "#6a1b9a") + "</section>";
+         svg::step_line(xs, values, ticks, "pending", "#6a1b9a") + "</section>";
 }
 
 std::string alerts_table(const Report& r) {

@@ -126,32 +126,28 @@ std::string percent_bars(const std::vector<std::string>& labels, const std::vect
   return out + "</svg>";
 }
 
-std::string step_line(const std::vector<double>& xs, const std::vector<std::string>& labels,
-                      const std::vector<double>& values, const std::string& y_title, const std::string& color) {
+std::string step_line(const std::vector<double>& xs, const std::vector<double>& values,
+                      const std::vector<std::pair<double, std::string>>& ticks, const std::string& y_title,
+                      const std::string& color) {
   std::string out = open_svg(y_title);
   if (xs.empty()) return out + no_data() + "</svg>";
   const double top = nice_ceiling(*std::max_element(values.begin(), values.end()));
   const double first = xs.front(), span = xs.back() > first ? xs.back() - first : 1.0;
   out += y_axis(top, y_title);
-  const auto x = [&](std::size_t i) { return kLeft + kPlotW * (xs[i] - first) / span; };
+  const auto x = [&](double at) { return kLeft + kPlotW * (at - first) / span; };
   const auto y = [&](double v) { return kTop + kPlotH - kPlotH * v / top; };
-  std::string path = fmt::format("M{:.2f},{:.2f}", x(0), y(values[0]));
-  for (std::size_t i = 1; i < values.size(); ++i) path += fmt::format(" H{:.2f} V{:.2f}", x(i), y(values[i]));
+  std::string path = fmt::format("M{:.2f},{:.2f}", x(xs[0]), y(values[0]));
+  for (std::size_t i = 1; i < values.size(); ++i) path += fmt::format(" H{:.2f} V{:.2f}", x(xs[i]), y(values[i]));
   if (values.size() == 1) path += fmt::format(" H{:.2f}", kLeft + kPlotW);
   out += fmt::format(R"(<path d="{} V{:.2f} H{:.2f} Z" fill="{}" fill-opacity="0.15" stroke="none"/>)", path,
-                     y(0), x(0), color);
+                     y(0), x(xs[0]), color);
   out += fmt::format(R"(<path d="{}" fill="none" stroke="{}" stroke-width="2"/>)", path, color);
-  // Labels at evenly spread times, each under the point nearest to it.
-  const std::size_t count = std::min(kMaxXLabels, labels.size());
-  std::size_t last = labels.size();
-  for (std::size_t k = 0; k < count; ++k) {
-    const double wanted = first + span * static_cast<double>(k) / static_cast<double>(std::max<std::size_t>(1, count - 1));
-    const auto it = std::lower_bound(xs.begin(), xs.end(), wanted);
-    const std::size_t i = std::min(static_cast<std::size_t>(it - xs.begin()), xs.size() - 1);
-    if (i == last) continue;
-    last = i;
-    out += fmt::format(R"(<text x="{:.1f}" y="{}" class="tick" text-anchor="middle">{}</text>)", x(i),
-                       kTop + kPlotH + 18, escape(labels[i]));
+  for (const auto& [at, label] : ticks) {
+    if (at < first || at > first + span) continue;
+    out += fmt::format(R"(<line x1="{0:.1f}" y1="{1}" x2="{0:.1f}" y2="{2}" class="grid"/>)", x(at), kTop + kPlotH,
+                       kTop + kPlotH + 4);
+    out += fmt::format(R"(<text x="{:.1f}" y="{}" class="tick" text-anchor="middle">{}</text>)", x(at),
+                       kTop + kPlotH + 18, escape(label));
   }
   return out + "</svg>";
 }

@@ -3,6 +3,7 @@
 /// inline SVG in HTML5 needs none). Each function returns exactly one
 /// <svg> element sized by its viewBox, so it scales to the page and prints.
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace biosense::report::svg {
@@ -25,10 +26,11 @@ std::string stacked_bars(const std::vector<std::string>& x_labels, const std::ve
 std::string percent_bars(const std::vector<std::string>& labels, const std::vector<double>& values,
                          const std::vector<std::string>& colors);
 
-/// A step line: values[i] holds from xs[i] until xs[i + 1]. xs ascending
-/// (e.g. seconds), placed to scale; labels one per point, some shown.
-std::string step_line(const std::vector<double>& xs, const std::vector<std::string>& labels,
-                      const std::vector<double>& values, const std::string& y_title, const std::string& color);
+/// A step line: values[i] holds from xs[i] until xs[i + 1]; xs ascending
+/// (e.g. seconds) and placed to scale, as are the labelled `ticks`.
+std::string step_line(const std::vector<double>& xs, const std::vector<double>& values,
+                      const std::vector<std::pair<double, std::string>>& ticks, const std::string& y_title,
+                      const std::string& color);
 
 /// A legend as an HTML list of colour swatches (outside the SVG).
 std::string legend(const std::vector<Series>& series);
