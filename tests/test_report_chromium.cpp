@@ -4,8 +4,6 @@
 #include <catch2/catch.hpp>
 
 #include <dlib/image_io.h>
-#include <fcntl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -33,26 +31,6 @@ std::filesystem::path find_program(const std::string& name) {
     if (::access(candidate.c_str(), X_OK) == 0) return candidate;
   }
   return {};
-}
-
-/// Runs `argv` (no shell) with output to `log`; the exit code or 128 + signal.
-int run_program(const std::vector<std::string>& argv, const std::filesystem::path& log) {
-  const pid_t pid = fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    dup2(fd, STDOUT_FILENO);
-    dup2(fd, STDERR_FILENO);
-    std::vector<std::string> words = argv;
-    std::vector<char*> args;
-    for (auto& w : words) args.push_back(w.data());
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(127);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 std::size_t pixels_of(const dlib::matrix<dlib::rgb_pixel>& img, dlib::rgb_pixel colour) {

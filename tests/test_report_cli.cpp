@@ -5,9 +5,15 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
+
+#include <fmt/format.h>
+
 #include "biosense/cli/invocation.hpp"
+#include "biosense/storage/db_url.hpp"
 #include "support/report_seed.hpp"
 #include "support/storage_backend.hpp"
 #include "support/test_support.hpp"
@@ -125,4 +131,46 @@ TEST_CASE("report end to end: table by default, -o writes the file atomically, e
   const auto fresh = dir / "empty.db";
   CHECK(run_biosense({"--db", "sqlite:" + fresh.string(), "report"}).exit_code == 2);  // not migrated
   CHECK(run_biosense({"--db", "mysql://nobody@127.0.0.1:1/none", "report"}).exit_code == 2);
+}
+
+TEST_CASE("report as the read-only reporting account: views and report, no photos", "[report][cli][mariadb]") {
+  auto backend = make_mariadb_backend();
+  if (!backend) return;
+  backend->migrate();
+  seed_report_rows(backend->raw());
+  const DbUrl admin = parse_db_url(backend->url());
+  const std::string user = "bsr_" + std::to_string(getpid());
+  const std::string password = "r'p\\t@pw";
+  TempDir dir;
+  const auto mariadb = [&](const std::string& statement, const std::string& as, const std::string& pw) {
+    std::vector<std::string> argv{"/usr/bin/mariadb", "-h" + admin.host, "-P" + std::to_string(admin.port), "-u" + as};
+    if (!pw.empty()) argv.push_back("-p" + pw);
+    argv.insert(argv.end(), {admin.database, "-e", statement});
+    return run_program(argv, dir / "mariadb.log");
+  };
+  struct DropUser {
+    std::function<int(const std::string&, const std::string&, const std::string&)> sql;
+    std::string user, admin;
+    ~DropUser() { sql("DROP USER IF EXISTS '" + user + "'@'%'", admin, ""); }
+  } drop{mariadb, user, admin.user};
+
+  const int made = run_program({"/bin/bash", std::string(BIOSENSE_SOURCE_DIR) + "/scripts/create_mariadb_user.sh",
+                                "--database", admin.database, "--user", user, "--reporting", "--",
+                                "-h" + admin.host, "-P" + std::to_string(admin.port), "-u" + admin.user},
+                               dir / "script.log", {"BIOSENSE_NEW_DB_PASSWORD=" + password});
+  INFO(slurp(dir / "script.log"));
+  REQUIRE(made == 0);
+
+  const std::string url =
+      fmt::format("mysql://{}:r%27p%5Ct%40pw@{}:{}/{}", user, admin.host, admin.port, admin.database);
+  const auto r = run_biosense({"--db", url, "report", "--since", kSince, "--until", kUntil, "--format", "json"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(nlohmann::json::parse(r.out)["non_success"]["total"] == 4);
+  CHECK(mariadb("SELECT * FROM report_hourly", user, password) == 0);
+  CHECK(mariadb("SELECT * FROM report_agent_rates", user, password) == 0);
+  CHECK(mariadb("SELECT * FROM report_non_success", user, password) == 0);
+  CHECK(mariadb("SELECT image FROM stream_img", user, password) != 0);
+  CHECK(mariadb("UPDATE stream_img SET status = 'N'", user, password) != 0);
+  CHECK(mariadb("SELECT * FROM train_img", user, password) != 0);
 }

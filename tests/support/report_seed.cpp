@@ -1,6 +1,11 @@
 #include "support/report_seed.hpp"
 
+#include <fcntl.h>
 #include <soci/soci.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
 
 #include <vector>
 
@@ -42,6 +47,28 @@ void seed_report_rows(storage::Connection& conn) {
       {kAgentA, "2024-03-02 08:00:00", "N", std::nullopt, std::nullopt, std::nullopt, std::nullopt},  // 11
   };
   for (const auto& row : rows) insert_seed_row(conn, row);
+}
+
+int run_program(const std::vector<std::string>& argv, const std::filesystem::path& log,
+                const std::vector<std::string>& env) {
+  const pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    dup2(fd, STDOUT_FILENO);
+    dup2(fd, STDERR_FILENO);
+    std::vector<std::string> copy = env;  // putenv keeps the pointer: own the strings
+    for (auto& e : copy) putenv(e.data());
+    std::vector<std::string> words = argv;
+    std::vector<char*> args;
+    for (auto& w : words) args.push_back(w.data());
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 }  // namespace biosense::test
