@@ -5,6 +5,7 @@
 #include <soci/soci.h>
 
 #include <algorithm>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -18,18 +19,27 @@ namespace {
 
 /// The expressions the two dialects spell differently.
 struct ReportSql {
-  std::string_view capture_hour;    ///< capture_time as "YYYY-MM-DD HH:00"
-  std::string_view processed_hour;  ///< processed_time as "YYYY-MM-DD HH:00"
+  /// GROUP BY term of the capture hour, and the "YYYY-MM-DD HH:00" label
+  /// selected for such a group. MariaDB groups on an integer (cheaper than
+  /// formatting every row) and formats once per group.
+  std::string_view capture_hour_group;
+  std::string_view capture_hour_label;
+  std::string_view processed_hour_group;
+  std::string_view processed_hour_label;
   std::string_view confidence_bin;  ///< accuracy / 10 rounded down, as an integer
   std::string_view age_seconds;     ///< seconds from MIN(capture_time) to now
 };
 
 const ReportSql& report_sql(Dialect dialect) {
   static const ReportSql sqlite{"strftime('%Y-%m-%d %H:00', capture_time)",
+                                "strftime('%Y-%m-%d %H:00', capture_time)",
+                                "strftime('%Y-%m-%d %H:00', processed_time)",
                                 "strftime('%Y-%m-%d %H:00', processed_time)", "CAST(accuracy / 10 AS INTEGER)",
                                 "CAST(strftime('%s', 'now') - strftime('%s', MIN(capture_time)) AS INTEGER)"};
-  static const ReportSql mysql{"DATE_FORMAT(capture_time, '%Y-%m-%d %H:00')",
-                               "DATE_FORMAT(processed_time, '%Y-%m-%d %H:00')", "FLOOR(accuracy / 10)",
+  static const ReportSql mysql{"TO_SECONDS(capture_time) DIV 3600",
+                               "DATE_FORMAT(MIN(capture_time), '%Y-%m-%d %H:00')",
+                               "TO_SECONDS(processed_time) DIV 3600",
+                               "DATE_FORMAT(MIN(processed_time), '%Y-%m-%d %H:00')", "FLOOR(accuracy / 10)",
                                "TIMESTAMPDIFF(SECOND, MIN(capture_time), CURRENT_TIMESTAMP)"};
   return dialect == Dialect::Sqlite ? sqlite : mysql;
 }
@@ -76,26 +86,41 @@ class SociReportStore final : public ReportStore {
     });
   }
 
+  /// One grouped query per agent: each reads its agent's range of the
+  /// covering index stream_img_report and groups a few thousand rows in
+  /// memory, where one query over every agent built a temporary table of
+  /// hours x agents x results (4.4 s instead of 0.7 s on 1,000,000 MariaDB
+  /// rows, docs/performance.md). Sorted here as the contract says.
   std::vector<HourlyCount> hourly_counts(const ReportFilter& filter) override {
     return conn_->guarded("count snapshots per hour", [&] {
+      const auto agents = filter.lan_id ? std::vector<std::string>{*filter.lan_id} : agents_in(filter);
       std::vector<HourlyCount> rows;
-      std::string hour, lan_id, result;
+      HourlyCount row;
+      std::string result, agent;
       soci::indicator result_ind = soci::i_ok;
-      long long n = 0;
       soci::statement st(conn_->sql());
-      st.exchange(soci::into(hour));
-      st.exchange(soci::into(lan_id));
+      st.exchange(soci::into(row.hour));
       st.exchange(soci::into(result, result_ind));
-      st.exchange(soci::into(n));
-      const std::string where = window_clause(st, filter, "capture_time");
-      run(st, fmt::format("SELECT {} AS hour, lan_id, result, COUNT(*) FROM stream_img WHERE 1 = 1{}"
-                          " GROUP BY hour, lan_id, result ORDER BY hour, lan_id, result",
-                          sql_.capture_hour, where));
-      while (st.fetch()) {
-        HourlyCount row{hour, lan_id, std::nullopt, n};
-        if (result_ind == soci::i_ok) row.result = result;
-        rows.push_back(std::move(row));
+      st.exchange(soci::into(row.n));
+      ReportFilter one{filter.since, filter.until, std::nullopt};
+      const std::string where = window_clause(st, one, "capture_time");
+      st.exchange(soci::use(agent));  // bound in the order of the placeholders: since, until, lan_id
+      st.alloc();
+      st.prepare(fmt::format("SELECT {} AS hour, result, COUNT(*) FROM stream_img WHERE 1 = 1{} AND lan_id = :lan_id"
+                             " GROUP BY {}, result",
+                             sql_.capture_hour_label, where, sql_.capture_hour_group));
+      st.define_and_bind();
+      for (const auto& each : agents) {
+        agent = each;
+        st.execute();
+        while (st.fetch()) {
+          rows.push_back({row.hour, agent, std::nullopt, row.n});
+          if (result_ind == soci::i_ok) rows.back().result = result;
+        }
       }
+      std::sort(rows.begin(), rows.end(), [](const HourlyCount& a, const HourlyCount& b) {
+        return std::tie(a.hour, a.lan_id, a.result) < std::tie(b.hour, b.lan_id, b.result);
+      });
       return rows;
     });
   }
@@ -173,8 +198,8 @@ class SociReportStore final : public ReportStore {
       st.exchange(soci::into(row.hour));
       st.exchange(soci::into(row.n));
       const std::string where = window_clause(st, filter, "processed_time");
-      run(st, fmt::format("SELECT {} AS hour, COUNT(*) FROM stream_img WHERE 1 = 1{} GROUP BY hour ORDER BY hour",
-                          sql_.processed_hour, where));
+      run(st, fmt::format("SELECT {} AS hour, COUNT(*) FROM stream_img WHERE 1 = 1{} GROUP BY {} ORDER BY hour",
+                          sql_.processed_hour_label, where, sql_.processed_hour_group));
       while (st.fetch()) rows.push_back(row);
       return rows;
     });
@@ -220,6 +245,18 @@ class SociReportStore final : public ReportStore {
   }
 
  private:
+  /// Distinct lan_ids captured in the window, by lan_id.
+  std::vector<std::string> agents_in(const ReportFilter& filter) {
+    std::vector<std::string> agents;
+    std::string lan_id;
+    soci::statement st(conn_->sql());
+    st.exchange(soci::into(lan_id));
+    const std::string where = window_clause(st, filter, "capture_time");
+    run(st, "SELECT DISTINCT lan_id FROM stream_img WHERE 1 = 1" + where + " ORDER BY lan_id");
+    while (st.fetch()) agents.push_back(lan_id);
+    return agents;
+  }
+
   /// Rows whose `column` is at or after filter.until (the agent's when set).
   long long count_from(const ReportFilter& filter, std::string_view column) {
     long long n = 0;
