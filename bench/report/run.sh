@@ -13,8 +13,8 @@
 # SQLite file is rebuilt. Prints one line per measurement: backend, what,
 # best and median seconds of RUNS runs.
 #
-# Rows: capture times evenly spread from 2024-01-01 00:00:00; every 100
-# consecutive ids carry a fixed mix: 80 SUCCESS, 5 SUCCESS_MULTIPLE_FACES,
+# Rows: capture times evenly spread from 2024-01-01 00:00:00; agent n % AGENTS;
+# each agent's every 100 rows carry a fixed mix: 80 SUCCESS, 5 SUCCESS_MULTIPLE_FACES,
 # 5 UNKNOWN_PERSON, 5 NO_FACES_FOUND, 2 UNKNOWN_MULTIPLE_FACES,
 # 1 NO_TRAINING_IMAGE (F), 1 INVALID_IMAGE (F), 1 still pending (N);
 # processed 0-299 s after capture.
@@ -33,8 +33,10 @@ span=$((days * 86400))
 
 log() { printf '[bench-report] %s\n' "$*" >&2; }
 
-# The generated columns, as SQL both dialects accept; n is the row number.
-bucket="(n % 100)"
+# The generated columns, as SQL both dialects accept; n is the row number
+# and b its result bucket (0-99), which steps once per round of agents
+# (agent n % AGENTS), so every agent gets the whole mix.
+bucket="b"
 status_sql="CASE WHEN $bucket = 99 THEN 'N' WHEN $bucket IN (97, 98) THEN 'F' ELSE 'Y' END"
 result_sql="CASE WHEN $bucket < 80 THEN 'SUCCESS' WHEN $bucket < 85 THEN 'SUCCESS_MULTIPLE_FACES'
   WHEN $bucket < 90 THEN 'UNKNOWN_PERSON' WHEN $bucket < 95 THEN 'NO_FACES_FOUND'
@@ -57,7 +59,7 @@ generate_mariadb() {
            CASE WHEN $bucket = 99 THEN NULL
                 ELSE TIMESTAMP('2024-01-01 00:00:00') + INTERVAL (n * $span DIV $rows + n % 300) SECOND END,
            $faces_sql, $accuracy_sql
-    FROM (SELECT seq AS n FROM seq_1_to_$rows) s;
+    FROM (SELECT seq AS n, (seq DIV $agents) % 100 AS b FROM seq_1_to_$rows) s;
     ANALYZE TABLE stream_img;" >/dev/null
 }
 
@@ -75,7 +77,7 @@ generate_sqlite() {
            CASE WHEN $bucket = 99 THEN NULL
                 ELSE datetime('2024-01-01 00:00:00', '+' || (n * $span / $rows + n % 300) || ' seconds') END,
            $faces_sql, $accuracy_sql
-    FROM seq;
+    FROM (SELECT n, (n / $agents) % 100 AS b FROM seq);
     ANALYZE;" >/dev/null
 }
 

@@ -66,6 +66,16 @@ std::string table(const std::vector<std::string>& header, const std::vector<std:
   return out + "</table>";
 }
 
+/// 1234567 -> "1,234,567".
+std::string thousands(long long n) {
+  std::string digits = std::to_string(n < 0 ? -n : n), out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return n < 0 ? "-" + out : out;
+}
+
 std::string card(const std::string& label, const std::string& value, bool warn = false) {
   return fmt::format(R"(<div class="card{}"><b>{}</b>{}</div>)", warn ? " warn" : "", escape(value), escape(label));
 }
@@ -80,11 +90,11 @@ std::string summary(const Report& r) {
   const auto rate = success_rate(AgentRate{"", snapshots, decided, verified, ""});
   const Throughput& t = r.throughput;
   std::string out = R"(<section class="cards">)";
-  out += card("snapshots", std::to_string(snapshots));
+  out += card("snapshots", thousands(snapshots));
   out += card("verified of decided", rate ? fmt::format("{:.1f}%", *rate) : "-");
-  out += card("non-success", std::to_string(r.non_success.total), r.non_success.total > 0);
+  out += card("non-success", thousands(r.non_success.total), r.non_success.total > 0);
   out += card("processed per hour", fmt::format("{:.1f}", t.per_hour));
-  out += card("pending now", std::to_string(t.pending_now));
+  out += card("pending now", thousands(t.pending_now));
   out += card("oldest pending", t.oldest_pending ? format_duration(t.oldest_pending_age_seconds) : "-");
   out += card("open alerts", std::to_string(r.alerts.size()), !r.alerts.empty());
   return out + "</section>";

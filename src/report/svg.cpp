@@ -12,7 +12,7 @@ constexpr double kWidth = 900, kHeight = 280;
 constexpr double kLeft = 60, kRight = 40, kTop = 12, kBottom = 48;
 constexpr double kPlotW = kWidth - kLeft - kRight, kPlotH = kHeight - kTop - kBottom;
 constexpr int kYTicks = 4;
-constexpr std::size_t kMaxXLabels = 12;
+constexpr std::size_t kMaxXLabels = 8;
 
 /// The smallest 1, 2 or 5 x 10^k at or above `v`; at least kYTicks, so
 /// small counts get whole-number ticks.
