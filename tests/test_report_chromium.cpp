@@ -59,12 +59,12 @@ TEST_CASE("report HTML renders in headless Chromium", "[report][html][chromium]"
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
 
-  const int code = run_program({timeout.string(), "--kill-after=10", "90", chromium.string(), "--headless",
-                                "--no-sandbox", "--disable-gpu", "--no-first-run", "--hide-scrollbars",
-                                "--user-data-dir=" + (dir / "profile").string(),
-                                "--window-size=" + std::to_string(kShotWidth) + "," + std::to_string(kShotHeight),
-                                "--screenshot=" + shot.string(), "file://" + html.string()},
-                               dir / "chromium.log");
+  const int code = run_program(
+      {timeout.string(), "--kill-after=10", "90", chromium.string(), "--headless", "--no-sandbox", "--disable-gpu",
+       "--no-first-run", "--hide-scrollbars", "--user-data-dir=" + (dir / "profile").string(),
+       "--window-size=" + std::to_string(kShotWidth) + "," + std::to_string(kShotHeight),
+       "--screenshot=" + shot.string(), "file://" + html.string()},
+      dir / "chromium.log");
   INFO("chromium exit " << code);
   REQUIRE(std::filesystem::exists(shot));
   const auto bytes = read_bytes(shot);

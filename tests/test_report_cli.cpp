@@ -31,8 +31,8 @@ std::string slurp(const std::filesystem::path& file) {
 }  // namespace
 
 TEST_CASE("report command parses", "[report][cli]") {
-  auto p = parse_command_line({"report", "--since", "2024-03-01", "--until", "2024-03-02 06:30:00", "--lan-id",
-                               "NA\\x", "--format", "HTML", "-o", "r.html", "--max-rows", "5"});
+  auto p = parse_command_line({"report", "--since", "2024-03-01", "--until", "2024-03-02 06:30:00", "--lan-id", "NA\\x",
+                               "--format", "HTML", "-o", "r.html", "--max-rows", "5"});
   REQUIRE(p.invocation);
   const auto& o = std::get<ReportOptions>(p.invocation->command);
   CHECK(o.request.since == "2024-03-01 00:00:00");
@@ -52,14 +52,14 @@ TEST_CASE("report command parses", "[report][cli]") {
 }
 
 TEST_CASE("bad report flags are usage errors", "[report][cli]") {
-  for (const std::vector<std::string>& words : std::vector<std::vector<std::string>>{
-           {"report", "--since", "yesterday"},
-           {"report", "--until", "2024-02-30"},
-           {"report", "--since", "2024-03-01 10:00"},
-           {"report", "--since", "2024-03-02", "--until", "2024-03-01"},
-           {"report", "--since", "2024-03-01", "--until", "2024-03-01"},
-           {"report", "--format", "pdf"},
-           {"report", "--max-rows", "-1"}}) {
+  for (const std::vector<std::string>& words :
+       std::vector<std::vector<std::string>>{{"report", "--since", "yesterday"},
+                                             {"report", "--until", "2024-02-30"},
+                                             {"report", "--since", "2024-03-01 10:00"},
+                                             {"report", "--since", "2024-03-02", "--until", "2024-03-01"},
+                                             {"report", "--since", "2024-03-01", "--until", "2024-03-01"},
+                                             {"report", "--format", "pdf"},
+                                             {"report", "--max-rows", "-1"}}) {
     INFO(words.back());
     const auto p = parse_command_line(words);
     CHECK_FALSE(p.invocation);
@@ -71,8 +71,8 @@ TEST_CASE("bad report flags are usage errors", "[report][cli]") {
 SQL_BACKEND_TEST("report end to end: the binary prints JSON with the seeded numbers", "[report][cli]") {
   backend.migrate();
   seed_report_rows(backend.raw());
-  const auto r = run_biosense({"--db", backend.url(), "report", "--since", "2024-03-01", "--until", kUntil,
-                               "--format", "json"});
+  const auto r =
+      run_biosense({"--db", backend.url(), "report", "--since", "2024-03-01", "--until", kUntil, "--format", "json"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   const auto doc = nlohmann::json::parse(r.out);
@@ -154,10 +154,10 @@ TEST_CASE("report as the read-only reporting account: views and report, no photo
     ~DropUser() { sql("DROP USER IF EXISTS '" + user + "'@'%'", admin, ""); }
   } drop{mariadb, user, admin.user};
 
-  const int made = run_program({"/bin/bash", std::string(BIOSENSE_SOURCE_DIR) + "/scripts/create_mariadb_user.sh",
-                                "--database", admin.database, "--user", user, "--reporting", "--",
-                                "-h" + admin.host, "-P" + std::to_string(admin.port), "-u" + admin.user},
-                               dir / "script.log", {"BIOSENSE_NEW_DB_PASSWORD=" + password});
+  const int made = run_program(
+      {"/bin/bash", std::string(BIOSENSE_SOURCE_DIR) + "/scripts/create_mariadb_user.sh", "--database", admin.database,
+       "--user", user, "--reporting", "--", "-h" + admin.host, "-P" + std::to_string(admin.port), "-u" + admin.user},
+      dir / "script.log", {"BIOSENSE_NEW_DB_PASSWORD=" + password});
   INFO(slurp(dir / "script.log"));
   REQUIRE(made == 0);
 

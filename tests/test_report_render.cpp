@@ -26,9 +26,9 @@ Report fixed_report() {
               {"2024-03-01 10:00", "NA\\a", std::nullopt, 3},
               {"2024-03-01 12:00", "NA\\a", "SUCCESS", 1}};
   r.non_success.total = 7;
-  r.non_success.rows = {{42, kHostile, "2024-03-01 09:30:00", "2024-03-01 09:31:00", "UNKNOWN_PERSON", 1, 12.5},
-                        {41, "NA\\a", "2024-03-01 09:20:00", std::nullopt, "NO_FACES_FOUND", std::nullopt,
-                         std::nullopt}};
+  r.non_success.rows = {
+      {42, kHostile, "2024-03-01 09:30:00", "2024-03-01 09:31:00", "UNKNOWN_PERSON", 1, 12.5},
+      {41, "NA\\a", "2024-03-01 09:20:00", std::nullopt, "NO_FACES_FOUND", std::nullopt, std::nullopt}};
   r.agents = {{"NA\\a", 9, 6, 6, "2024-03-01 12:10:00"}, {kHostile, 2, 2, 0, "2024-03-01 09:30:00"}};
   r.processed = {{"2024-03-01 09:00", 6}, {"2024-03-01 10:00", 2}};
   r.throughput = {8, 8.0 / 24, HourTotal{"2024-03-01 09:00", 6}, 3, "2024-03-01 10:00:00", 3600 * 22};
@@ -146,7 +146,8 @@ TEST_CASE("report formats: names", "[report]") {
 TEST_CASE("report CSV parses back to the report's numbers", "[report]") {
   const Report r = fixed_report();
   const auto sections = parse_csv_sections(rendered(ReportFormat::Csv));
-  for (const char* name : {"window", "hourly", "non_success", "agents", "throughput", "confidence", "backlog", "alerts"})
+  for (const char* name :
+       {"window", "hourly", "non_success", "agents", "throughput", "confidence", "backlog", "alerts"})
     CHECK(sections.count(name) == 1);
   const auto& hourly = sections.at("hourly");
   REQUIRE(hourly.size() == r.hourly.size() + 1);
@@ -158,8 +159,7 @@ TEST_CASE("report CSV parses back to the report's numbers", "[report]") {
   CHECK(non_success[1] == std::vector<std::string>{"42", kHostile, "2024-03-01 09:30:00", "2024-03-01 09:31:00",
                                                    "UNKNOWN_PERSON", "1", "12.5"});
   CHECK(sections.at("window")[1][4] == "7");
-  CHECK(sections.at("agents")[1] ==
-        std::vector<std::string>{"NA\\a", "9", "6", "6", "100.0", "2024-03-01 12:10:00"});
+  CHECK(sections.at("agents")[1] == std::vector<std::string>{"NA\\a", "9", "6", "6", "100.0", "2024-03-01 12:10:00"});
   CHECK(sections.at("confidence")[10] == std::vector<std::string>{"90", "100", "5"});
   CHECK(sections.at("backlog").size() == 4);
   CHECK(sections.at("alerts")[1][6] == "41,42");
@@ -213,8 +213,8 @@ TEST_CASE("report HTML is self-contained: four SVG charts, no script, no network
 
 TEST_CASE("report table shows every section", "[report]") {
   const std::string text = rendered(ReportFormat::Table);
-  for (const char* heading : {"Snapshots per hour", "Non-success snapshots: 7 (newest 2 shown)", "Agents:",
-                              "Throughput and backlog", "Confidence", "Open watch alerts: 1"})
+  for (const char* heading : {"Snapshots per hour", "Non-success snapshots: 7 (newest 2 shown)",
+                              "Agents:", "Throughput and backlog", "Confidence", "Open watch alerts: 1"})
     CHECK(text.find(heading) != std::string::npos);
   CHECK(text.find("pending now: 3") != std::string::npos);
   CHECK(text.find("oldest pending: captured 2024-03-01 10:00:00 (22h 0m ago)") != std::string::npos);

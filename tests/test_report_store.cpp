@@ -34,10 +34,11 @@ std::vector<HourlyCount> view_hourly(SqlBackend& backend, const std::string& sin
   soci::indicator result_ind = soci::i_ok;
   long long n = 0;
   const std::string from = since.substr(0, 13) + ":00", to = until.substr(0, 13) + ":00";
-  soci::statement st = (backend.raw().sql().prepare << "SELECT hour, lan_id, result, n FROM report_hourly"
-                                                       " WHERE hour >= :from AND hour < :to ORDER BY hour, lan_id, result",
-                        soci::into(hour), soci::into(lan_id), soci::into(result, result_ind), soci::into(n),
-                        soci::use(from), soci::use(to));
+  soci::statement st =
+      (backend.raw().sql().prepare << "SELECT hour, lan_id, result, n FROM report_hourly"
+                                      " WHERE hour >= :from AND hour < :to ORDER BY hour, lan_id, result",
+       soci::into(hour), soci::into(lan_id), soci::into(result, result_ind), soci::into(n), soci::use(from),
+       soci::use(to));
   st.execute();
   while (st.fetch()) rows.push_back({hour, lan_id, result_ind == soci::i_ok ? std::optional(result) : std::nullopt, n});
   return rows;
@@ -60,12 +61,9 @@ SQL_BACKEND_TEST("report store: hourly counts per agent and result", "[report]")
   const auto rows = store->hourly_counts(day());
   REQUIRE(rows.size() == 7);
   const std::vector<std::tuple<std::string, std::string, std::optional<std::string>, long long>> expected = {
-      {"2024-03-01 09:00", kAgentA, "SUCCESS", 2},
-      {"2024-03-01 09:00", kAgentB, "NO_TRAINING_IMAGE", 1},
-      {"2024-03-01 10:00", kAgentA, "NO_FACES_FOUND", 1},
-      {"2024-03-01 10:00", kAgentA, "SUCCESS_MULTIPLE_FACES", 1},
-      {"2024-03-01 10:00", kAgentA, "UNKNOWN_PERSON", 1},
-      {"2024-03-01 10:00", kAgentB, std::nullopt, 1},
+      {"2024-03-01 09:00", kAgentA, "SUCCESS", 2},        {"2024-03-01 09:00", kAgentB, "NO_TRAINING_IMAGE", 1},
+      {"2024-03-01 10:00", kAgentA, "NO_FACES_FOUND", 1}, {"2024-03-01 10:00", kAgentA, "SUCCESS_MULTIPLE_FACES", 1},
+      {"2024-03-01 10:00", kAgentA, "UNKNOWN_PERSON", 1}, {"2024-03-01 10:00", kAgentB, std::nullopt, 1},
       {"2024-03-01 11:00", kAgentB, std::nullopt, 1}};
   for (std::size_t i = 0; i < rows.size(); ++i) {
     INFO("row " << i);
@@ -148,10 +146,10 @@ SQL_BACKEND_TEST("report store: throughput, the pending queue and the backlog", 
   // Pending at each point, checked row by row in support/report_seed.cpp's numbering.
   const auto points = report::backlog_points(store->hourly_counts(day()), processed, queue, kUntil);
   const std::vector<std::pair<std::string, long long>> expected = {
-      {"2024-03-01 00:00:00", 1},  // 9
-      {"2024-03-01 01:00:00", 0},  {"2024-03-01 10:00:00", 2},  // 2 and 6 (processed at 10:05, 10:00)
+      {"2024-03-01 00:00:00", 1},                               // 9
+      {"2024-03-01 01:00:00", 0}, {"2024-03-01 10:00:00", 2},   // 2 and 6 (processed at 10:05, 10:00)
       {"2024-03-01 11:00:00", 2},                               // 7, and 5 processed at 11:00
-      {"2024-03-01 12:00:00", 2},  {"2024-03-02 00:00:00", 2}};  // 7 and 8
+      {"2024-03-01 12:00:00", 2}, {"2024-03-02 00:00:00", 2}};  // 7 and 8
   REQUIRE(points.size() == expected.size());
   for (std::size_t i = 0; i < points.size(); ++i) {
     INFO(points[i].time);
@@ -221,8 +219,9 @@ SQL_BACKEND_TEST("report views: migrate creates them and they agree with the rep
   const std::string everything_since = "2000-01-01 00:00:00", everything_until = "2100-01-01 00:00:00";
   CHECK(same(view_hourly(backend, everything_since, everything_until),
              store->hourly_counts({everything_since, everything_until, std::nullopt})));
-  CHECK(count(backend, "SELECT COUNT(*) FROM report_non_success WHERE capture_time >= '2024-03-01 00:00:00'"
-                       " AND capture_time < '2024-03-02 00:00:00'") == store->non_success(day(), 0).total);
+  CHECK(count(backend,
+              "SELECT COUNT(*) FROM report_non_success WHERE capture_time >= '2024-03-01 00:00:00'"
+              " AND capture_time < '2024-03-02 00:00:00'") == store->non_success(day(), 0).total);
   CHECK(count(backend, "SELECT COUNT(*) FROM report_non_success") == 5);  // + row 10
 
   // report_agent_rates covers the whole table: the store over every time agrees.
@@ -267,8 +266,10 @@ SQL_BACKEND_TEST("report views on the user's legacy tables after migrate", "[rep
   for (const char* values : {"'2023-05-01 10:00:00', 'Y', 'SUCCESS', '2023-05-01 10:01:00', 1",
                              "'2023-05-01 10:20:00', 'Y', 'UNKNOWN_PERSON', '2023-05-01 10:21:00', 1",
                              "'2023-05-01 11:00:00', 'N', NULL, NULL, NULL"})
-    sql << std::string("INSERT INTO stream_img (lan_id, capture_time, status, result, processed_time, num_faces)"
-                       " VALUES (:lan_id, ") + values + ")",
+    sql << std::string(
+               "INSERT INTO stream_img (lan_id, capture_time, status, result, processed_time, num_faces)"
+               " VALUES (:lan_id, ") +
+               values + ")",
         soci::use(kAgentA);
   migrate_database(backend.url());
   CHECK(count(backend, "SELECT COUNT(*) FROM report_hourly") == 3);

@@ -22,8 +22,9 @@ CLI::App* add_report(CLI::App& app, ReportOptions& o, ReportFlags& f) {
       "report", "Dashboards over stream_img: hourly results, non-success list, agents, backlog, open alerts");
   cmd->add_option("--since", f.since,
                   "Snapshots captured at or after \"YYYY-MM-DD[ HH:MM:SS]\" (default: --until minus 24 hours)");
-  cmd->add_option("--until", f.until, "Snapshots captured before \"YYYY-MM-DD[ HH:MM:SS]\" (default: the database "
-                                      "clock now)");
+  cmd->add_option("--until", f.until,
+                  "Snapshots captured before \"YYYY-MM-DD[ HH:MM:SS]\" (default: the database "
+                  "clock now)");
   cmd->add_option("--lan-id", f.lan_id, "One agent only (verbatim, e.g. NA\\user)");
   cmd->add_option("--format", f.format, "table (default), csv, json or html (one self-contained file)");
   cmd->add_option("-o,--output", o.output, "Write to FILE (atomically: a temp file renamed) instead of stdout");

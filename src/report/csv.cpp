@@ -39,8 +39,9 @@ void non_success(const Report& r, std::ostream& out) {
 
 void throughput(const Report& r, std::ostream& out) {
   const Throughput& t = r.throughput;
-  section(out, "throughput", {"processed", "per_hour", "peak_hour", "peak_processed", "pending_now",
-                              "oldest_pending", "oldest_pending_age_seconds"});
+  section(out, "throughput",
+          {"processed", "per_hour", "peak_hour", "peak_processed", "pending_now", "oldest_pending",
+           "oldest_pending_age_seconds"});
   line(out, {std::to_string(t.processed), fmt::format("{:.2f}", t.per_hour), t.peak ? t.peak->hour : "",
              t.peak ? std::to_string(t.peak->n) : "", std::to_string(t.pending_now), cell(t.oldest_pending),
              std::to_string(t.oldest_pending_age_seconds)});
@@ -59,8 +60,8 @@ void alerts(const Report& r, std::ostream& out) {
 
 void render_csv(const Report& r, std::ostream& out) {
   section(out, "window", {"since", "until", "lan_id", "generated_at", "non_success_total"});
-  line(out, {r.filter.since, r.filter.until, cell(r.filter.lan_id), r.generated_at,
-             std::to_string(r.non_success.total)});
+  line(out,
+       {r.filter.since, r.filter.until, cell(r.filter.lan_id), r.generated_at, std::to_string(r.non_success.total)});
   end(out);
   section(out, "hourly", {"hour", "lan_id", "result", "n"});
   for (const auto& row : r.hourly) line(out, {row.hour, row.lan_id, cell(row.result), std::to_string(row.n)});

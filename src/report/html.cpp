@@ -45,10 +45,15 @@ th{background:#f6f8fa;text-align:left} td.n{text-align:right;font-variant-numeri
 )";
 
 std::string result_color(const std::string& result) {
-  static const std::map<std::string, std::string> kColors{
-      {"SUCCESS", "#2e7d32"},          {"SUCCESS_MULTIPLE_FACES", "#81c784"}, {"UNKNOWN_PERSON", "#c62828"},
-      {"UNKNOWN_MULTIPLE_FACES", "#ef9a9a"}, {"NO_FACES_FOUND", "#f9a825"},   {"NO_TRAINING_IMAGE", "#6a1b9a"},
-      {"TRAINING_IMAGE_FAILED", "#ab47bc"},  {"INVALID_IMAGE", "#5d4037"},    {kNoResult, "#90a4ae"}};
+  static const std::map<std::string, std::string> kColors{{"SUCCESS", "#2e7d32"},
+                                                          {"SUCCESS_MULTIPLE_FACES", "#81c784"},
+                                                          {"UNKNOWN_PERSON", "#c62828"},
+                                                          {"UNKNOWN_MULTIPLE_FACES", "#ef9a9a"},
+                                                          {"NO_FACES_FOUND", "#f9a825"},
+                                                          {"NO_TRAINING_IMAGE", "#6a1b9a"},
+                                                          {"TRAINING_IMAGE_FAILED", "#ab47bc"},
+                                                          {"INVALID_IMAGE", "#5d4037"},
+                                                          {kNoResult, "#90a4ae"}};
   const auto it = kColors.find(result);
   return it != kColors.end() ? it->second : "#455a64";
 }
@@ -236,8 +241,7 @@ void render_html(const Report& r, std::ostream& out) {
       << "<title>biosense report " << escape(r.filter.since) << " to " << escape(r.filter.until) << "</title>"
       << "<style>" << kStyle << "</style></head><body>\n"
       << "<h1>biosense report</h1><p class=\"meta\">Snapshots captured from " << escape(r.filter.since) << " to "
-      << escape(r.filter.until) << escape(agent) << " · read at " << escape(r.generated_at)
-      << " (database clock)</p>\n"
+      << escape(r.filter.until) << escape(agent) << " · read at " << escape(r.generated_at) << " (database clock)</p>\n"
       << summary(r) << '\n'
       << hourly_chart(r) << '\n'
       << agent_chart(r) << '\n'

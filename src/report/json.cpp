@@ -19,17 +19,24 @@ Json optional(const std::optional<T>& v) {
 Json non_success(const NonSuccessList& list) {
   Json rows = Json::array();
   for (const auto& r : list.rows)
-    rows.push_back({{"id", r.id}, {"lan_id", r.lan_id}, {"capture_time", r.capture_time},
-                    {"processed_time", optional(r.processed_time)}, {"result", r.result},
-                    {"num_faces", optional(r.num_faces)}, {"accuracy", optional(r.accuracy)}});
+    rows.push_back({{"id", r.id},
+                    {"lan_id", r.lan_id},
+                    {"capture_time", r.capture_time},
+                    {"processed_time", optional(r.processed_time)},
+                    {"result", r.result},
+                    {"num_faces", optional(r.num_faces)},
+                    {"accuracy", optional(r.accuracy)}});
   return {{"total", list.total}, {"rows", rows}};
 }
 
 Json agents(const std::vector<AgentRate>& agents) {
   Json rows = Json::array();
   for (const auto& a : agents)
-    rows.push_back({{"lan_id", a.lan_id}, {"snapshots", a.snapshots}, {"decided", a.decided},
-                    {"verified", a.verified}, {"success_rate", optional(success_rate(a))},
+    rows.push_back({{"lan_id", a.lan_id},
+                    {"snapshots", a.snapshots},
+                    {"decided", a.decided},
+                    {"verified", a.verified},
+                    {"success_rate", optional(success_rate(a))},
                     {"last_seen", a.last_seen}});
   return rows;
 }
@@ -51,9 +58,15 @@ Json throughput(const Report& r) {
 Json alerts(const std::vector<AlertRecord>& alerts) {
   Json rows = Json::array();
   for (const auto& a : alerts)
-    rows.push_back({{"id", a.id}, {"lan_id", a.lan_id}, {"kind", std::string(alert_kind_name(a.kind))},
-                    {"window_start", a.window_start}, {"window_end", a.window_end}, {"runs", a.runs},
-                    {"evidence_ids", a.evidence_ids}, {"detail", a.detail}, {"created_at", a.created_at}});
+    rows.push_back({{"id", a.id},
+                    {"lan_id", a.lan_id},
+                    {"kind", std::string(alert_kind_name(a.kind))},
+                    {"window_start", a.window_start},
+                    {"window_end", a.window_end},
+                    {"runs", a.runs},
+                    {"evidence_ids", a.evidence_ids},
+                    {"detail", a.detail},
+                    {"created_at", a.created_at}});
   return rows;
 }
 
@@ -61,7 +74,9 @@ Json alerts(const std::vector<AlertRecord>& alerts) {
 
 void render_json(const Report& r, std::ostream& out) {
   Json doc;
-  doc["window"] = {{"since", r.filter.since}, {"until", r.filter.until}, {"lan_id", optional(r.filter.lan_id)},
+  doc["window"] = {{"since", r.filter.since},
+                   {"until", r.filter.until},
+                   {"lan_id", optional(r.filter.lan_id)},
                    {"generated_at", r.generated_at}};
   Json hourly = Json::array();
   for (const auto& h : r.hourly)

@@ -40,8 +40,9 @@ std::string y_axis(double top, const std::string& title) {
     out += fmt::format(R"(<text x="{}" y="{:.1f}" class="tick" text-anchor="end">{}</text>)", kLeft - 6, y + 4,
                        number(value));
   }
-  out += fmt::format(R"svg(<text x="14" y="{:.1f}" class="axis" transform="rotate(-90 14 {:.1f})" text-anchor="middle">{}</text>)svg",
-                     kTop + kPlotH / 2, kTop + kPlotH / 2, escape(title));
+  out += fmt::format(
+      R"svg(<text x="14" y="{:.1f}" class="axis" transform="rotate(-90 14 {:.1f})" text-anchor="middle">{}</text>)svg",
+      kTop + kPlotH / 2, kTop + kPlotH / 2, escape(title));
   return out;
 }
 
@@ -93,9 +94,10 @@ std::string stacked_bars(const std::vector<std::string>& labels, const std::vect
       const double v = i < s.values.size() ? s.values[i] : 0;
       if (v <= 0) continue;
       const double h = kPlotH * v / top, y = kTop + kPlotH - kPlotH * (base + v) / top;
-      out += fmt::format(R"(<rect x="{:.2f}" y="{:.2f}" width="{:.2f}" height="{:.2f}" fill="{}"><title>{} {}: {}</title></rect>)",
-                         kLeft + slot * static_cast<double>(i) + slot * 0.1, y, slot * 0.8, h, s.color,
-                         escape(labels[i]), escape(s.label), number(v));
+      out += fmt::format(
+          R"(<rect x="{:.2f}" y="{:.2f}" width="{:.2f}" height="{:.2f}" fill="{}"><title>{} {}: {}</title></rect>)",
+          kLeft + slot * static_cast<double>(i) + slot * 0.1, y, slot * 0.8, h, s.color, escape(labels[i]),
+          escape(s.label), number(v));
       base += v;
     }
   }
@@ -120,8 +122,8 @@ std::string percent_bars(const std::vector<std::string>& labels, const std::vect
                        y + kRow * 0.68, escape(labels[i]));
     out += fmt::format(R"(<rect x="{}" y="{:.1f}" width="{:.2f}" height="{:.1f}" fill="{}"/>)", kLabelW, y + 3, w,
                        kRow - 6, colors[i]);
-    out += fmt::format(R"(<text x="{:.1f}" y="{:.1f}" class="value">{:.1f}%</text>)", kLabelW + w + 6,
-                       y + kRow * 0.68, values[i]);
+    out += fmt::format(R"(<text x="{:.1f}" y="{:.1f}" class="value">{:.1f}%</text>)", kLabelW + w + 6, y + kRow * 0.68,
+                       values[i]);
   }
   return out + "</svg>";
 }
@@ -139,8 +141,8 @@ std::string step_line(const std::vector<double>& xs, const std::vector<double>& 
   std::string path = fmt::format("M{:.2f},{:.2f}", x(xs[0]), y(values[0]));
   for (std::size_t i = 1; i < values.size(); ++i) path += fmt::format(" H{:.2f} V{:.2f}", x(xs[i]), y(values[i]));
   if (values.size() == 1) path += fmt::format(" H{:.2f}", kLeft + kPlotW);
-  out += fmt::format(R"(<path d="{} V{:.2f} H{:.2f} Z" fill="{}" fill-opacity="0.15" stroke="none"/>)", path,
-                     y(0), x(xs[0]), color);
+  out += fmt::format(R"(<path d="{} V{:.2f} H{:.2f} Z" fill="{}" fill-opacity="0.15" stroke="none"/>)", path, y(0),
+                     x(xs[0]), color);
   out += fmt::format(R"(<path d="{}" fill="none" stroke="{}" stroke-width="2"/>)", path, color);
   for (const auto& [at, label] : ticks) {
     if (at < first || at > first + span) continue;

@@ -29,8 +29,8 @@ void hourly(const Report& r, std::ostream& out) {
 }
 
 void non_success(const Report& r, std::ostream& out) {
-  heading(out, fmt::format("Non-success snapshots: {} (newest {} shown)", r.non_success.total,
-                           r.non_success.rows.size()));
+  heading(out,
+          fmt::format("Non-success snapshots: {} (newest {} shown)", r.non_success.total, r.non_success.rows.size()));
   TextTable table({"#id", "lan_id", "capture_time", "processed_time", "result", "#faces", "#accuracy"});
   for (const auto& row : r.non_success.rows)
     table.add({std::to_string(row.id), row.lan_id, row.capture_time, cell(row.processed_time), row.result,

@@ -30,20 +30,20 @@ void insert_seed_row(storage::Connection& conn, const SeedRow& r) {
 void seed_report_rows(storage::Connection& conn) {
   const std::vector<SeedRow> rows = {
       // In the window. Agent A: three verified, one unknown, one without a face.
-      {kAgentA, "2024-03-01 09:10:00", "Y", "SUCCESS", "2024-03-01 09:20:00", 1, 97.5},             // 1
-      {kAgentA, "2024-03-01 09:40:00", "Y", "SUCCESS", "2024-03-01 10:05:00", 1, 91.0},             // 2
-      {kAgentA, "2024-03-01 10:15:00", "Y", "UNKNOWN_PERSON", "2024-03-01 10:20:00", 1, 12.0},      // 3
+      {kAgentA, "2024-03-01 09:10:00", "Y", "SUCCESS", "2024-03-01 09:20:00", 1, 97.5},                 // 1
+      {kAgentA, "2024-03-01 09:40:00", "Y", "SUCCESS", "2024-03-01 10:05:00", 1, 91.0},                 // 2
+      {kAgentA, "2024-03-01 10:15:00", "Y", "UNKNOWN_PERSON", "2024-03-01 10:20:00", 1, 12.0},          // 3
       {kAgentA, "2024-03-01 10:30:00", "Y", "NO_FACES_FOUND", "2024-03-01 10:31:00", 0, std::nullopt},  // 4
       {kAgentA, "2024-03-01 10:50:00", "Y", "SUCCESS_MULTIPLE_FACES", "2024-03-01 11:00:00", 2, 88.0},  // 5
       // Agent B: no benchmark, then two rows still waiting (N, and P: claimed).
       {kAgentB, "2024-03-01 09:55:00", "F", "NO_TRAINING_IMAGE", "2024-03-01 10:00:00", std::nullopt,
-       std::nullopt},                                                                                // 6
+       std::nullopt},                                                                                 // 6
       {kAgentB, "2024-03-01 10:05:00", "N", std::nullopt, std::nullopt, std::nullopt, std::nullopt},  // 7
       {kAgentB, "2024-03-01 11:30:00", "P", std::nullopt, std::nullopt, std::nullopt, std::nullopt},  // 8
       // Outside: captured before the window (processed in it), exactly at its
       // end (excluded), and the next morning (pending).
-      {kAgentA, "2024-02-29 23:59:59", "Y", "SUCCESS", "2024-03-01 00:10:00", 1, 100.0},           // 9
-      {kAgentB, "2024-03-02 00:00:00", "Y", "UNKNOWN_PERSON", "2024-03-02 00:05:00", 1, 5.0},      // 10
+      {kAgentA, "2024-02-29 23:59:59", "Y", "SUCCESS", "2024-03-01 00:10:00", 1, 100.0},              // 9
+      {kAgentB, "2024-03-02 00:00:00", "Y", "UNKNOWN_PERSON", "2024-03-02 00:05:00", 1, 5.0},         // 10
       {kAgentA, "2024-03-02 08:00:00", "N", std::nullopt, std::nullopt, std::nullopt, std::nullopt},  // 11
   };
   for (const auto& row : rows) insert_seed_row(conn, row);

@@ -31,10 +31,10 @@ struct BacklogPoint {
 
 /// How fast the passes decide snapshots, and what is still waiting.
 struct Throughput {
-  long long processed = 0;         ///< rows with processed_time in the window
-  double per_hour = 0;             ///< processed / the window's length in hours
-  std::optional<HourTotal> peak;   ///< the busiest hour, if any row was processed
-  long long pending_now = 0;       ///< N or P rows now, any capture time
+  long long processed = 0;        ///< rows with processed_time in the window
+  double per_hour = 0;            ///< processed / the window's length in hours
+  std::optional<HourTotal> peak;  ///< the busiest hour, if any row was processed
+  long long pending_now = 0;      ///< N or P rows now, any capture time
   std::optional<std::string> oldest_pending;
   long long oldest_pending_age_seconds = 0;
 };

@@ -29,7 +29,7 @@ struct ReportFilter {
 
 /// Snapshots of one agent with one result captured in one hour.
 struct HourlyCount {
-  std::string hour;                   ///< "YYYY-MM-DD HH:00"
+  std::string hour;  ///< "YYYY-MM-DD HH:00"
   std::string lan_id;
   std::optional<std::string> result;  ///< nullopt: no result yet (status N or P)
   long long n = 0;
@@ -70,11 +70,11 @@ struct HourTotal {
 
 /// What the backlog chart and the throughput line need besides per-hour counts.
 struct QueueState {
-  long long pending_now = 0;                 ///< status N or P, whatever the capture time
-  std::optional<std::string> oldest_pending; ///< capture_time of the oldest N/P row
-  long long oldest_pending_age_seconds = 0;  ///< database clock now minus oldest_pending; 0 without one
-  long long captured_from_until = 0;         ///< rows captured at or after `until`
-  long long processed_from_until = 0;        ///< rows processed at or after `until`
+  long long pending_now = 0;                  ///< status N or P, whatever the capture time
+  std::optional<std::string> oldest_pending;  ///< capture_time of the oldest N/P row
+  long long oldest_pending_age_seconds = 0;   ///< database clock now minus oldest_pending; 0 without one
+  long long captured_from_until = 0;          ///< rows captured at or after `until`
+  long long processed_from_until = 0;         ///< rows processed at or after `until`
 };
 
 /// Decided rows by calibrated confidence: bins[i] counts accuracy in
