@@ -127,9 +127,9 @@ TEST_CASE("report backlog: pending = pending now + processed after - captured af
   QueueState queue;
   queue.pending_now = 9;
   queue.captured_from_until = 1;
-  const auto points = backlog_points(hourly, processed, queue, "2024-03-01 09:30:00");
+  const auto points = backlog_points(hourly, processed, queue, {"2024-03-01 08:20:00", "2024-03-01 09:30:00", {}});
   REQUIRE(points.size() == 3);
-  CHECK(points[0].time == "2024-03-01 08:00:00");
+  CHECK(points[0].time == "2024-03-01 08:20:00");  // the window starts inside the first hour
   CHECK(points[0].pending == 0);
   CHECK(points[1].time == "2024-03-01 09:00:00");
   CHECK(points[1].pending == 10);

@@ -144,7 +144,7 @@ SQL_BACKEND_TEST("report store: throughput, the pending queue and the backlog", 
   CHECK(one.oldest_pending == "2024-03-02 08:00:00");
 
   // Pending at each point, checked row by row in support/report_seed.cpp's numbering.
-  const auto points = report::backlog_points(store->hourly_counts(day()), processed, queue, kUntil);
+  const auto points = report::backlog_points(store->hourly_counts(day()), processed, queue, day());
   const std::vector<std::pair<std::string, long long>> expected = {
       {"2024-03-01 00:00:00", 1},                               // 9
       {"2024-03-01 01:00:00", 0}, {"2024-03-01 10:00:00", 2},   // 2 and 6 (processed at 10:05, 10:00)

@@ -26,7 +26,8 @@ ReportFilter resolve_window(ReportStore& store, const ReportRequest& request) {
 
 std::vector<BacklogPoint> backlog_points(const std::vector<HourlyCount>& hourly,
                                          const std::vector<HourTotal>& processed, const QueueState& queue,
-                                         const std::string& until) {
+                                         const ReportFilter& window) {
+  const std::string& until = window.until;
   // Per hour: captured and processed rows (both only within the window).
   std::map<std::string, std::pair<long long, long long>> hours;
   for (const auto& row : hourly) hours[row.hour].first += row.n;
@@ -41,7 +42,7 @@ std::vector<BacklogPoint> backlog_points(const std::vector<HourlyCount>& hourly,
     captured_after += it->second.first;
     processed_after += it->second.second;
   }
-  if (!hours.empty()) points.push_back({shift_time(hours.begin()->first, 0), pending_at()});
+  if (!hours.empty()) points.push_back({std::max(shift_time(hours.begin()->first, 0), window.since), pending_at()});
   std::reverse(points.begin(), points.end());
   return points;
 }
@@ -72,7 +73,7 @@ Report build_report(ReportStore& store, WatchStore& alerts, const ReportRequest&
   const QueueState queue = store.queue_state(f);
   report.throughput = throughput(report.processed, queue, f);
   report.confidence = store.confidence_bins(f);
-  report.backlog = backlog_points(report.hourly, report.processed, queue, f.until);
+  report.backlog = backlog_points(report.hourly, report.processed, queue, f);
   report.alerts = alerts.open_alerts(f.lan_id);
   return report;
 }
