@@ -221,3 +221,17 @@ TEST_CASE("report table shows every section", "[report]") {
   // One line per hour x agent with a column per result: 09:00 NA\a has 5 SUCCESS, 0 UNKNOWN_PERSON, total 5.
   CHECK(text.find("2024-03-01 09:00  NA\\a") != std::string::npos);
 }
+
+TEST_CASE("report HTML: over more than two days the hourly chart labels midnights only", "[report]") {
+  Report r;
+  r.filter = {"2024-03-01 00:00:00", "2024-03-04 00:00:00", std::nullopt};
+  for (int h = 0; h < 72; ++h)
+    r.hourly.push_back({shift_time("2024-03-01 00:00:00", h * 3600LL).substr(0, 13) + ":00", "NA\\a", "SUCCESS", 1});
+  std::ostringstream out;
+  render_html(r, out);
+  const std::string html = out.str();
+  const std::string chart = html.substr(0, html.find("</svg>"));
+  for (const char* day : {">03-01<", ">03-02<", ">03-03<"}) CHECK(chart.find(day) != std::string::npos);
+  CHECK(chart.find(">03-01 05:00<") == std::string::npos);
+  CHECK(occurrences(chart, "<rect") == 72);  // one bar per hour
+}

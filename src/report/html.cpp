@@ -18,6 +18,8 @@ using svg::escape;
 
 /// At most this many agents in the success-rate chart (the lowest rates).
 constexpr std::size_t kMaxAgentBars = 25;
+/// Most day labels under the hourly chart.
+constexpr std::size_t kMaxDayLabels = 10;
 /// Labelled times under the backlog chart, beside the first.
 constexpr int kBacklogTicks = 6;
 /// Longest span (93 days) whose empty hours the hourly chart draws.
@@ -124,6 +126,19 @@ std::vector<PivotRow> continuous_hours(const Report& r, std::size_t columns) {
   return filled;
 }
 
+/// Over more than two days of hours, labels only midnights ("MM-DD"),
+/// every n-th day so that at most kMaxDayLabels remain; blanks the rest.
+void label_midnights(std::vector<std::string>& labels) {
+  if (labels.size() <= 48) return;
+  const std::size_t days = labels.size() / 24 + 1;
+  const std::size_t step = (days + kMaxDayLabels - 1) / kMaxDayLabels;
+  std::size_t midnight = 0;
+  for (auto& label : labels) {
+    const bool keep = label.size() == 11 && label.compare(6, 5, "00:00") == 0 && midnight++ % step == 0;
+    label = keep ? label.substr(0, 5) : std::string();
+  }
+}
+
 std::string hourly_chart(const Report& r) {
   const auto columns = result_columns(r);
   const auto rows = continuous_hours(r, columns.size());
@@ -134,6 +149,7 @@ std::string hourly_chart(const Report& r) {
     labels.push_back(row.hour.substr(5));  // "MM-DD HH:00"
     for (std::size_t c = 0; c < columns.size(); ++c) series[c].values.push_back(static_cast<double>(row.counts[c]));
   }
+  label_midnights(labels);
   return "<section><h2>Results per hour (by capture time)</h2>" + svg::stacked_bars(labels, series, "snapshots") +
          svg::legend(series) + "</section>";
 }

@@ -46,13 +46,18 @@ std::string y_axis(double top, const std::string& title) {
   return out;
 }
 
-/// At most kMaxXLabels labels under slots of width `slot`, evenly spread.
+/// Labels under slots of width `slot`: every non-empty one when the caller
+/// blanked some (it chose which to show), else at most kMaxXLabels, evenly
+/// spread.
 std::string x_labels(const std::vector<std::string>& labels, double slot) {
   std::string out;
-  const std::size_t every = std::max<std::size_t>(1, (labels.size() + kMaxXLabels - 1) / kMaxXLabels);
-  for (std::size_t i = 0; i < labels.size(); i += every)
+  const bool chosen = std::any_of(labels.begin(), labels.end(), [](const std::string& l) { return l.empty(); });
+  const std::size_t every = chosen ? 1 : std::max<std::size_t>(1, (labels.size() + kMaxXLabels - 1) / kMaxXLabels);
+  for (std::size_t i = 0; i < labels.size(); i += every) {
+    if (labels[i].empty()) continue;
     out += fmt::format(R"(<text x="{:.1f}" y="{}" class="tick" text-anchor="middle">{}</text>)",
                        kLeft + slot * (static_cast<double>(i) + 0.5), kTop + kPlotH + 18, escape(labels[i]));
+  }
   return out;
 }
 

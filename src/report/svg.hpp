@@ -18,6 +18,7 @@ struct Series {
 };
 
 /// Vertical bars, one per x label, each stacked from the series in order.
+/// Labels left empty are not shown; with none empty, some are picked.
 std::string stacked_bars(const std::vector<std::string>& x_labels, const std::vector<Series>& series,
                          const std::string& y_title);
 
