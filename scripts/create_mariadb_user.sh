@@ -7,6 +7,8 @@
 #   biosense --db 'mysql://root@127.0.0.1/biosense' db migrate     # as an owner: creates the tables
 #   BIOSENSE_NEW_DB_PASSWORD='...' scripts/create_mariadb_user.sh --database biosense \
 #       --user biosense_worker --host '%' -- -uroot
+#   BIOSENSE_NEW_DB_PASSWORD='...' scripts/create_mariadb_user.sh --database biosense \
+#       --user biosense_report --reporting -- -uroot        # read-only, for Metabase and `biosense report`
 #
 # The worker account may (and nothing more):
 #   stream_img, train_img     SELECT, UPDATE   (claim rows, write verdicts; no INSERT, no DELETE)
@@ -15,6 +17,10 @@
 #   alert                     SELECT, INSERT, UPDATE (the watch raises, extends and acknowledges alerts)
 #   schema_version, status_code, result_code, employee, alert_kind   SELECT
 # No DROP, ALTER, CREATE, DELETE or GRANT: migrations need an owner account.
+# With --reporting the account only reads (docs/dashboards.md):
+#   report_hourly, report_non_success, report_agent_rates   SELECT (the 004 views)
+#   stream_img   SELECT on every column but image (no photos)
+#   alert, alert_kind, schema_version, status_code, result_code   SELECT
 # Table-level grants need the tables, so run `biosense db migrate` first.
 # Running it again resets the account's grants to exactly these.
 #
@@ -24,10 +30,10 @@
 # Exit codes: 0 done, 1 usage error, 2 the server refused or is unreachable.
 set -euo pipefail
 
-usage() { sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'; }
 die() { printf 'create_mariadb_user: %s\n' "$*" >&2; exit "${2:-1}"; }
 
-database="" user="" create_db=0
+database="" user="" create_db=0 reporting=0
 hosts=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -35,6 +41,7 @@ while [ $# -gt 0 ]; do
     --user) user=${2:?}; shift 2 ;;
     --host) hosts+=("${2:?}"); shift 2 ;;
     --create-database) create_db=1; shift ;;
+    --reporting) reporting=1; shift ;;
     -h | --help) usage; exit 0 ;;
     --) shift; break ;;
     *) usage >&2; die "unknown argument: $1" ;;
@@ -63,20 +70,33 @@ fi
 
 tables=$("${client[@]}" -e "SELECT table_name FROM information_schema.tables WHERE table_schema = '$database'") ||
   die "cannot list the tables of $database" 2
-for t in stream_img train_img process_status face_encoding alert schema_version status_code result_code employee \
-  alert_kind; do
+required="stream_img train_img process_status face_encoding alert schema_version status_code result_code employee alert_kind"
+[ "$reporting" -eq 0 ] || required="stream_img schema_version status_code result_code alert alert_kind report_hourly report_non_success report_agent_rates"
+for t in $required; do
   grep -qx "$t" <<<"$tables" || die "table $database.$t is missing: run \`biosense db migrate\` (as an owner) first"
 done
 
 # A SQL string literal: double every quote and backslash.
 password=$(printf '%s' "$BIOSENSE_NEW_DB_PASSWORD" | sed -e "s/\\\\/\\\\\\\\/g" -e "s/'/''/g")
+# What `biosense report` reads from stream_img; never the photos.
+report_columns="id, lan_id, capture_time, status, result, processed_time, num_faces, accuracy"
 statements=""
 for h in "${hosts[@]}"; do
   account="'$user'@'$h'"
   statements+="CREATE USER IF NOT EXISTS $account;
 ALTER USER $account IDENTIFIED BY '$password';
 REVOKE ALL PRIVILEGES, GRANT OPTION FROM $account;
-GRANT SELECT, UPDATE ON \`$database\`.stream_img TO $account;
+"
+  if [ "$reporting" -eq 1 ]; then
+    for t in report_hourly report_non_success report_agent_rates alert alert_kind schema_version status_code result_code; do
+      statements+="GRANT SELECT ON \`$database\`.$t TO $account;
+"
+    done
+    statements+="GRANT SELECT ($report_columns) ON \`$database\`.stream_img TO $account;
+"
+    continue
+  fi
+  statements+="GRANT SELECT, UPDATE ON \`$database\`.stream_img TO $account;
 GRANT SELECT, UPDATE ON \`$database\`.train_img TO $account;
 GRANT INSERT ON \`$database\`.process_status TO $account;
 GRANT SELECT, INSERT, UPDATE ON \`$database\`.face_encoding TO $account;
@@ -90,4 +110,8 @@ GRANT SELECT ON \`$database\`.alert_kind TO $account;
 done
 # The statements (with the password) go through stdin, not argv.
 "${client[@]}" <<<"$statements" || die "the server refused the grants for $user" 2
+if [ "$reporting" -eq 1 ]; then
+  echo "create_mariadb_user: $user@{${hosts[*]}} may now read the report views of $database (no photos, no writes)"
+  exit 0
+fi
 echo "create_mariadb_user: $user@{${hosts[*]}} may now run passes on $database (no DROP, DELETE or INSERT on the image tables)"

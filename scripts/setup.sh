@@ -18,6 +18,7 @@ readonly PACKAGES=(
   libjpeg-dev libpng-dev libgif-dev libssl-dev nlohmann-json3-dev
   libtomlplusplus-dev
   clang-format sqlite3 mariadb-client
+  chromium
   python3 python3-venv python3-yaml
   docker-compose  # the tests validate docker-compose.yml with it; no engine needed
 )

@@ -42,6 +42,7 @@ int dispatch(const Invocation& inv, std::ostream& out, std::ostream& err) {
                           [&](const WatchCommandOptions& o) { return run_watch_command(ctx, o); },
                           [&](const AlertsListOptions& o) { return run_alerts_list(ctx, o); },
                           [&](const AlertsAckOptions& o) { return run_alerts_ack(ctx, o); },
+                          [&](const ReportOptions& o) { return run_report(ctx, o); },
                           [&](const ConfigShowOptions& o) { return run_config_show(ctx, o); },
                           [&](const ConfigKeysOptions& o) { return run_config_keys(ctx, o); },
                       },

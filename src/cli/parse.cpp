@@ -10,6 +10,9 @@
 #include "parse_config.hpp"
 #include "parse_evaluate.hpp"
 #include "parse_queue.hpp"
+#include "biosense/config/settings.hpp"
+#include "parse_config.hpp"
+#include "parse_report.hpp"
 #include "parse_run.hpp"
 #include "parse_watch.hpp"
 
@@ -153,6 +156,9 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args, const conf
   AlertsAckOptions alerts_ack;
   cli::AlertsFlags alerts_flags;
   const cli::AlertsCommands alerts_cmds = cli::add_alerts(app, alerts_list, alerts_ack, alerts_flags);
+  ReportOptions report;
+  cli::ReportFlags report_flags;
+  CLI::App* report_cmd = cli::add_report(app, report, report_flags);
   ConfigKeysOptions config_keys;
   const cli::ConfigCommands config_cmds = cli::add_config(app, config_keys);
 
@@ -164,6 +170,7 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args, const conf
     if (publish_cmd->parsed()) cli::finish_publish(publish, publish_flags);
     if (watch_cmd->parsed()) cli::finish_watch(watch, watch_flags);
     if (alerts_cmds.ack->parsed()) cli::finish_alerts_ack(alerts_ack, alerts_flags);
+    if (report_cmd->parsed()) cli::finish_report(report, report_flags);
   } catch (const CLI::ParseError& e) {
     std::ostringstream out, err;
     outcome.exit_code = app.exit(e, out, err) == 0 ? 0 : 1;
@@ -199,6 +206,8 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args, const conf
     inv.command = alerts_list;
   else if (alerts_cmds.ack->parsed())
     inv.command = alerts_ack;
+  else if (report_cmd->parsed())
+    inv.command = report;
   else if (config_cmds.show->parsed())
     inv.command = cli::config_show(app, settings, targets);
   else if (config_cmds.keys->parsed())

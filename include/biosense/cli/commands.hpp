@@ -29,6 +29,7 @@ int run_watch_command(const CommandContext& ctx, const WatchCommandOptions& opti
 int run_alerts_list(const CommandContext& ctx, const AlertsListOptions& options);
 /// Acknowledges every id it can; exit 1 when one was not an open alert.
 int run_alerts_ack(const CommandContext& ctx, const AlertsAckOptions& options);
+int run_report(const CommandContext& ctx, const ReportOptions& options);
 
 int run_config_show(const CommandContext& ctx, const ConfigShowOptions& options);
 int run_config_keys(const CommandContext& ctx, const ConfigKeysOptions& options);

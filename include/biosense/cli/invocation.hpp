@@ -9,6 +9,8 @@
 
 #include "biosense/compare/writer.hpp"
 #include "biosense/engine/dlib_engine.hpp"
+#include "biosense/report/model.hpp"
+#include "biosense/report/render.hpp"
 #include "biosense/storage/records.hpp"
 #include "biosense/util/log.hpp"
 #include "biosense/watch/options.hpp"
@@ -182,6 +184,13 @@ struct AlertsAckOptions {
   std::string by;  ///< empty: $USER, else "unknown" (resolved by the command, so parsing stays pure)
 };
 
+/// `report`: dashboards over stream_img (issue 7, docs/dashboards.md).
+struct ReportOptions {
+  report::ReportRequest request;  ///< since/until normalized to "YYYY-MM-DD HH:MM:SS"
+  report::ReportFormat format = report::ReportFormat::Table;
+  std::string output;  ///< -o FILE, written atomically; empty: stdout
+};
+
 /// `config show`: the effective configuration, flags included.
 struct ConfigShowOptions {
   std::shared_ptr<const config::Settings> settings;
@@ -196,7 +205,8 @@ struct ConfigKeysOptions {
 using CommandOptions =
     std::variant<CompareOptions, ModelsCheckOptions, DbMigrateOptions, DbStatusOptions, ImportOptions, RunOptions,
                  ReprocessOptions, EvaluateOptions, CalibrateOptions, ConsumeOptions, PublishOptions,
-                 WatchCommandOptions, AlertsListOptions, AlertsAckOptions, ConfigShowOptions, ConfigKeysOptions>;
+                 WatchCommandOptions, AlertsListOptions, AlertsAckOptions, ReportOptions, ConfigShowOptions,
+                 ConfigKeysOptions>;
 
 struct Invocation {
   GlobalOptions global;
