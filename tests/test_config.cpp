@@ -125,7 +125,7 @@ TEST_CASE("flags override the environment, which overrides the file", "[config]"
     const auto& o = std::get<ReprocessOptions>(p.invocation->command);
     CHECK(o.run.batch_size == 10);
     CHECK(o.run.mode == RunMode::Stream);  // reprocess's own default is kept
-    const auto c = parse_with({"compare", "k", "u"}, toml, {{"BIOSENSE_DETECTION_UPSAMPLE", "2"}}, dir);
+    const auto c = parse_with({"compare", "k", "u"}, toml, {{"BIOSENSE_COMPARE_UPSAMPLE", "2"}}, dir);
     REQUIRE(c.invocation);
     const auto& co = std::get<CompareOptions>(c.invocation->command);
     CHECK(co.tolerance == 0.5);
@@ -181,9 +181,9 @@ TEST_CASE("the consumers and the watch take their keys from the file and the env
     CHECK(wf.watch.thresholds.shape_residual == 0.05);
     CHECK(wf.watch.frames == 5);
   }
-  SECTION("detection: run, reprocess and consume; compare takes the upsampling") {
+  SECTION("detection: run, reprocess and consume; compare keeps its own upsampling") {
     const std::string detection =
-        "[detection]\ndetector = \"cnn\"\nupsample = 0\nretry_upsample = 1\n"
+        "[detection]\ndetector = \"cnn\"\nupsample = 2\nretry_upsample = 1\n"
         "retry_detector = \"hog\"\njitters = 3\n";
     for (const auto& args : std::vector<std::vector<std::string>>{{"run"}, {"reprocess", "--ids", "1"}, {"consume"}}) {
       const auto p = parse_with(args, detection, {{"BIOSENSE_JITTERS", "2"}}, dir);
@@ -200,7 +200,7 @@ TEST_CASE("the consumers and the watch take their keys from the file and the env
           },
           p.invocation->command);
       CHECK(d.detector == Detector::Cnn);
-      CHECK(d.upsample == 0);
+      CHECK(d.upsample == 2);
       CHECK(d.retry_detector == Detector::Hog);
       CHECK(d.retry_upsample == 1);
       CHECK(d.jitters == 2);  // the environment over the file
@@ -210,7 +210,7 @@ TEST_CASE("the consumers and the watch take their keys from the file and the env
     CHECK(run_of(flagged).decider.detection.retry_upsample == -1);
     const auto c = parse_with({"compare", "k", "u"}, detection, {}, dir);
     REQUIRE(c.invocation);
-    CHECK(std::get<CompareOptions>(c.invocation->command).upsample == 0);
+    CHECK(std::get<CompareOptions>(c.invocation->command).upsample == 1);  // compare.upsample, not detection
     CHECK_THAT(config_error(parse_with({"run"}, "[detection]\ndetector = \"mmod\"\n", {}, dir)),
                Catch::Contains("detection.detector"));
   }

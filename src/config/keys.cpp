@@ -166,15 +166,13 @@ std::vector<KeySpec> build_table() {
     deciders(x, [&](DecisionOptions& r) { r.detection.detector = detector(v); });
   };
   t.back().read = [](const Targets& x) -> Value { return detector_name(x.run.decider.detection.detector); };
-  t.push_back(
-      ranged(key("detection.upsample", K::Integer, "1", "BIOSENSE_DETECTION_UPSAMPLE", "run/consume/compare --upsample",
-                 "Upsampling passes before detection: finds smaller faces, slower"),
-             0, 3));
+  t.push_back(ranged(key("detection.upsample", K::Integer, "1", "BIOSENSE_DETECTION_UPSAMPLE", "run/consume --upsample",
+                         "Upsampling passes before detection: finds smaller faces, slower"),
+                     0, 3));
   t.back().apply = [](const Value& v, Targets& x) {
-    x.compare.upsample = static_cast<int>(integer(v));
     deciders(x, [&](DecisionOptions& r) { r.detection.upsample = static_cast<int>(integer(v)); });
   };
-  t.back().read = [](const Targets& x) -> Value { return static_cast<long long>(x.compare.upsample); };
+  t.back().read = [](const Targets& x) -> Value { return static_cast<long long>(x.run.decider.detection.upsample); };
   t.push_back(key("detection.retry_detector", K::Choice, "cnn", "BIOSENSE_RETRY_DETECTOR",
                   "run/consume --retry-detector", "Detector for the second try when the first finds no face"));
   t.back().choices = {"hog", "cnn"};
@@ -198,6 +196,13 @@ std::vector<KeySpec> build_table() {
     deciders(x, [&](DecisionOptions& r) { r.detection.jitters = static_cast<int>(integer(v)); });
   };
   t.back().read = [](const Targets& x) -> Value { return static_cast<long long>(x.run.decider.detection.jitters); };
+
+  // [compare] (face_recognition's own defaults, for identical answers)
+  t.push_back(ranged(key("compare.upsample", K::Integer, "1", "BIOSENSE_COMPARE_UPSAMPLE", "compare --upsample",
+                         "HOG upsampling passes of `compare` (face_recognition's default: 1)"),
+                     0, 3));
+  t.back().apply = [](const Value& v, Targets& x) { x.compare.upsample = static_cast<int>(integer(v)); };
+  t.back().read = [](const Targets& x) -> Value { return static_cast<long long>(x.compare.upsample); };
 
   // [pass] (`run`, `reprocess`; tolerance and threads also `compare`)
   t.push_back(ranged(key("pass.tolerance", K::Number, "0.6", "BIOSENSE_TOLERANCE", "run/consume/compare --tolerance",

@@ -50,12 +50,13 @@ struct CompareOptions {
 
 struct ModelsCheckOptions {};
 
-/// How faces are found (engine/dlib_engine.hpp's EngineOptions).
+/// How faces are found (engine/dlib_engine.hpp's EngineOptions). These
+/// defaults are `evaluate`'s and `calibrate`'s: HOG at one upsampling, and one
+/// look by the CNN detector at a photo where HOG finds no face (docs/accuracy.md,
+/// "Detection on hard photos", also for the alternatives measured).
 struct DetectionOptions {
   Detector detector = Detector::Hog;
   int upsample = 1;
-  /// Adaptive by default: a photo where HOG finds no face gets one look by
-  /// the CNN detector (docs/accuracy.md: no LFW image left faceless, +7% CPU).
   Detector retry_detector = Detector::Cnn;
   int retry_upsample = 0;  ///< -1: no second try when no face is found
   int jitters = 1;
@@ -116,9 +117,9 @@ struct DecisionOptions {
   bool keep_files = false;
   double tolerance = 0.6;
   long lease_seconds = 600;
-  /// The pass's default is face_recognition's (HOG, one upsampling, no second
-  /// try), the setting docs/performance.md measured; --retry-upsample 0 adds
-  /// the CNN retry that `evaluate` uses (docs/accuracy.md).
+  /// face_recognition's detection (HOG 1, no second try, no jitter): the
+  /// setting the day and the memory targets were measured with
+  /// (docs/performance.md). `--retry-upsample 0` adds `evaluate`'s CNN retry.
   DetectionOptions detection{Detector::Hog, 1, Detector::Cnn, -1, 1};
 };
 
@@ -202,11 +203,10 @@ struct ConfigKeysOptions {
   ConfigKeysFormat format = ConfigKeysFormat::Markdown;
 };
 
-using CommandOptions =
-    std::variant<CompareOptions, ModelsCheckOptions, DbMigrateOptions, DbStatusOptions, ImportOptions, RunOptions,
-                 ReprocessOptions, EvaluateOptions, CalibrateOptions, ConsumeOptions, PublishOptions,
-                 WatchCommandOptions, AlertsListOptions, AlertsAckOptions, ReportOptions, ConfigShowOptions,
-                 ConfigKeysOptions>;
+using CommandOptions = std::variant<CompareOptions, ModelsCheckOptions, DbMigrateOptions, DbStatusOptions,
+                                    ImportOptions, RunOptions, ReprocessOptions, EvaluateOptions, CalibrateOptions,
+                                    ConsumeOptions, PublishOptions, WatchCommandOptions, AlertsListOptions,
+                                    AlertsAckOptions, ReportOptions, ConfigShowOptions, ConfigKeysOptions>;
 
 struct Invocation {
   GlobalOptions global;
