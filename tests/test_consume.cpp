@@ -4,8 +4,10 @@
 #include <signal.h>
 
 #include <catch2/catch.hpp>
+
 #include <chrono>
 #include <fstream>
+#include <functional>
 #include <thread>
 
 #include "biosense/cli/errors.hpp"
@@ -320,9 +322,16 @@ TEST_CASE("three consumers drain both queues: every row decided once", "[consume
   CHECK(std::filesystem::is_empty(data.path()));
 }
 
-TEST_CASE("RabbitMQ restarted mid-run: consumers reconnect, no message lost, no row decided twice",
-          "[consume][slow][rabbitmq-restart]") {
-  auto b = migrated_backend(false);
+namespace {
+
+/// Two consumers on 16 LFW snapshots; once 3 are decided, `outage` breaks the
+/// broker or the database. Every row must still be decided exactly once, Y,
+/// unclaimed, with nothing left queued or dead-lettered, and the log must
+/// show `recovered` (the consumer's reconnect message). `claimed_once`: every
+/// row was claimed exactly once (a database outage may cost a second claim).
+void consumers_survive(bool mariadb, bool claimed_once, const std::string& idle_seconds,
+                       const std::function<void(biosense::test::SqlBackend&)>& outage, const std::string& recovered) {
+  auto b = migrated_backend(mariadb);
   TestQueues q;
   biosense::test::TempDir data, logs;
   b->add_row(ImageKind::Train, "a", Status::Done, misc_photo("obama.jpg"));
@@ -331,85 +340,52 @@ TEST_CASE("RabbitMQ restarted mid-run: consumers reconnect, no message lost, no 
   q.publish_ids(q.stream(), ids);
   const int pid = biosense::test::spawn_biosense(
       {"--db", b->url(), "--amqp", biosense::test::test_amqp_url_text(), "consume", "--consumers", "2",
-       "--queue-prefix", q.prefix(), "--exit-when-idle", "4", "--data-dir", data.path().string()},
+       "--queue-prefix", q.prefix(), "--exit-when-idle", idle_seconds, "--data-dir", data.path().string()},
       logs.path());
   REQUIRE(wait_until([&] { return decided(*b, ImageKind::Stream, ids) >= 3; }, std::chrono::seconds(120)));
-  {
-    biosense::test::RabbitPause pause;  // started again at the end of this block, also on failure
-    std::this_thread::sleep_for(std::chrono::seconds(2));
-    REQUIRE(pause.resume());
-  }
+  outage(*b);
   const int code = biosense::test::wait_biosense(pid);
   const std::string err = slurp(logs / "spawn.err");
   INFO(err);
   CHECK(code == 0);
-  check_decided_once(*b, ImageKind::Stream, ids);
-  CHECK_THAT(err, Catch::Contains("reconnected"));
+  check_decided_once(*b, ImageKind::Stream, ids, claimed_once);
+  CHECK(count_status(*b, ImageKind::Stream, ids, {"Y"}) == ids.size());
+  CHECK_THAT(err, Catch::Contains(recovered));
   CHECK(q.count(q.stream()) == 0);
+  CHECK(q.count(q.stream() + ".dead") == 0);
+}
+
+}  // namespace
+
+TEST_CASE("RabbitMQ restarted mid-run: consumers reconnect, no message lost, no row decided twice",
+          "[consume][slow][rabbitmq-restart]") {
+  consumers_survive(
+      false, true, "4",
+      [](biosense::test::SqlBackend&) {
+        biosense::test::RabbitPause pause;  // started again at the end of this block, also on failure
+        std::this_thread::sleep_for(std::chrono::seconds(2));
+        REQUIRE(pause.resume());
+      },
+      "reconnected");
 }
 
 TEST_CASE("the database lost mid-run: the consumer reconnects and every row is decided once",
           "[consume][slow][mariadb]") {
-  auto b = migrated_backend(true);
-  TestQueues q;
-  biosense::test::TempDir data, logs;
-  b->add_row(ImageKind::Train, "a", Status::Done, misc_photo("obama.jpg"));
-  std::vector<std::int64_t> ids;
-  for (const auto& p : lfw_photos(16)) ids.push_back(b->add_row(ImageKind::Stream, "a", Status::Pending, p));
-  q.publish_ids(q.stream(), ids);
-  const int pid = biosense::test::spawn_biosense(
-      {"--db", b->url(), "--amqp", biosense::test::test_amqp_url_text(), "consume", "--consumers", "2",
-       "--queue-prefix", q.prefix(), "--exit-when-idle", "4", "--data-dir", data.path().string()},
-      logs.path());
-  REQUIRE(wait_until([&] { return decided(*b, ImageKind::Stream, ids) >= 3; }, std::chrono::seconds(120)));
   // Cut every connection of the consumers, as a MariaDB restart would.
-  b->kill_other_connections();
-  const int code = biosense::test::wait_biosense(pid);
-  const std::string err = slurp(logs / "spawn.err");
-  INFO(err);
-  CHECK(code == 0);
-  for (auto id : ids) {
-    INFO("row " << id);
-    const auto row = b->row(ImageKind::Stream, id);
-    CHECK(row.status == "Y");
-    CHECK(b->audit_details(ImageKind::Stream, id).size() == 1);
-    CHECK_FALSE(row.claimed_by);
-  }
-  CHECK_THAT(err, Catch::Contains("database connection reopened"));
-  CHECK(q.count(q.stream()) == 0);
-  CHECK(q.count(q.stream() + ".dead") == 0);
+  consumers_survive(
+      true, false, "4", [](biosense::test::SqlBackend& b) { b.kill_other_connections(); },
+      "database connection reopened");
 }
 
 TEST_CASE("MariaDB really restarted mid-run: consumers wait, reconnect, and every row is decided once",
           "[consume][slow][mariadb][restart]") {
-  auto b = migrated_backend(true);
-  TestQueues q;
-  biosense::test::TempDir data, logs;
-  b->add_row(ImageKind::Train, "a", Status::Done, misc_photo("obama.jpg"));
-  std::vector<std::int64_t> ids;
-  for (const auto& p : lfw_photos(16)) ids.push_back(b->add_row(ImageKind::Stream, "a", Status::Pending, p));
-  q.publish_ids(q.stream(), ids);
-  const int pid = biosense::test::spawn_biosense(
-      {"--db", b->url(), "--amqp", biosense::test::test_amqp_url_text(), "consume", "--consumers", "2",
-       "--queue-prefix", q.prefix(), "--exit-when-idle", "20", "--data-dir", data.path().string()},
-      logs.path());
-  REQUIRE(wait_until([&] { return decided(*b, ImageKind::Stream, ids) >= 3; }, std::chrono::seconds(120)));
-  b->reconnect();  // the test's own connections die with the server too
-  biosense::test::restart_mariadb_server(std::chrono::seconds(3));
-  const int code = biosense::test::wait_biosense(pid);
-  const std::string err = slurp(logs / "spawn.err");
-  INFO(err);
-  CHECK(code == 0);
-  for (auto id : ids) {
-    INFO("row " << id);
-    const auto row = b->row(ImageKind::Stream, id);
-    CHECK(row.status == "Y");
-    CHECK(b->audit_details(ImageKind::Stream, id).size() == 1);
-    CHECK_FALSE(row.claimed_by);
-  }
-  CHECK_THAT(err, Catch::Contains("database connection reopened"));
-  CHECK(q.count(q.stream()) == 0);
-  CHECK(q.count(q.stream() + ".dead") == 0);
+  consumers_survive(
+      true, false, "20",
+      [](biosense::test::SqlBackend& b) {
+        b.reconnect();  // the test's own connections die with the server too
+        biosense::test::restart_mariadb_server(std::chrono::seconds(3));
+      },
+      "database connection reopened");
 }
 
 TEST_CASE("SIGTERM: the consumer finishes the message in flight, leaves the rest queued, exits 0", "[consume][slow]") {

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "biosense/storage/migrations.hpp"
+
 namespace biosense::storage {
 namespace {
 
@@ -101,6 +103,18 @@ bool Connection::column_exists(const std::string& table, const std::string& colu
   long long count = 0;
   *session_ << std::string(dialect_sql().count_columns), soci::use(table), soci::use(column), soci::into(count);
   return count > 0;
+}
+
+std::unique_ptr<Connection> open_current_schema(const std::string& url) {
+  const DbUrl parsed = parse_db_url(url);
+  auto connection = std::make_unique<Connection>(parsed);
+  const int have = connection->schema_version();
+  const int need = latest_schema_version();
+  if (have < need)
+    throw StorageError(
+        fmt::format("database {} is at schema version {} but this biosense needs {}: run `biosense db migrate`",
+                    parsed.redacted(), have, need));
+  return connection;
 }
 
 WriteTransaction::WriteTransaction(Connection& connection) : connection_(connection) {

@@ -83,6 +83,11 @@ class Connection {
   std::string password_;  ///< only to scrub it from error messages
 };
 
+/// Opens `url` for a store of this binary: refuses (StorageError, naming the
+/// versions and `biosense db migrate`) a schema older than the newest embedded
+/// migration, instead of an obscure "no such column" in the middle of a pass.
+std::unique_ptr<Connection> open_current_schema(const std::string& url);
+
 /// A write transaction (dialect begin_write) rolled back on destruction unless
 /// commit() was called. A rollback that fails (connection lost) is ignored:
 /// the server discards the uncommitted work when the connection closes.

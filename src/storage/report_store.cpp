@@ -283,15 +283,7 @@ class SociReportStore final : public ReportStore {
 }  // namespace storage
 
 std::unique_ptr<ReportStore> open_report_store(const std::string& url) {
-  const DbUrl parsed = parse_db_url(url);
-  auto connection = std::make_unique<storage::Connection>(parsed);
-  const int have = connection->schema_version();
-  const int need = latest_schema_version();
-  if (have < need)
-    throw StorageError(
-        fmt::format("database {} is at schema version {} but this biosense needs {}: run `biosense db migrate`",
-                    parsed.redacted(), have, need));
-  return std::make_unique<storage::SociReportStore>(std::move(connection));
+  return std::make_unique<storage::SociReportStore>(storage::open_current_schema(url));
 }
 
 }  // namespace biosense

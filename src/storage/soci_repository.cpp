@@ -274,18 +274,7 @@ std::size_t SociRepository::commit_decisions(const std::vector<Decision>& decisi
 namespace biosense {
 
 std::unique_ptr<Repository> open_repository(const std::string& url) {
-  const DbUrl parsed = parse_db_url(url);
-  auto connection = std::make_unique<storage::Connection>(parsed);
-  // Refuse an old schema up front: the alternative is an obscure "no such
-  // column" in the middle of a pass.
-  const int have = connection->schema_version();
-  const int need = latest_schema_version();
-  if (have < need)
-    throw StorageError(
-        fmt::format("database {} is at schema version {} but this biosense needs {}: run `biosense "
-                    "db migrate`",
-                    parsed.redacted(), have, need));
-  return std::make_unique<storage::SociRepository>(std::move(connection));
+  return std::make_unique<storage::SociRepository>(storage::open_current_schema(url));
 }
 
 }  // namespace biosense

@@ -271,15 +271,7 @@ class SociWatchStore final : public WatchStore {
 }  // namespace storage
 
 std::unique_ptr<WatchStore> open_watch_store(const std::string& url) {
-  const DbUrl parsed = parse_db_url(url);
-  auto connection = std::make_unique<storage::Connection>(parsed);
-  const int have = connection->schema_version();
-  const int need = latest_schema_version();
-  if (have < need)
-    throw StorageError(
-        fmt::format("database {} is at schema version {} but this biosense needs {}: run `biosense db migrate`",
-                    parsed.redacted(), have, need));
-  return std::make_unique<storage::SociWatchStore>(std::move(connection));
+  return std::make_unique<storage::SociWatchStore>(storage::open_current_schema(url));
 }
 
 }  // namespace biosense
