@@ -250,19 +250,7 @@ SQL_BACKEND_TEST("report views: migrate creates them and they agree with the rep
 
 SQL_BACKEND_TEST("report views on the user's legacy tables after migrate", "[report][migrate][legacy]") {
   auto& sql = backend.raw().sql();
-  if (backend.is_mariadb()) {
-    sql << "CREATE TABLE stream_img (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, lan_id VARCHAR(64),"
-           " capture_time DATETIME, image LONGBLOB, status VARCHAR(1), result VARCHAR(32), processed_time DATETIME,"
-           " num_faces INT) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci";
-    sql << "CREATE TABLE train_img (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, lan_id VARCHAR(64),"
-           " capture_time DATETIME, image LONGBLOB, processed_time DATETIME, status VARCHAR(1), result VARCHAR(32))"
-           " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci";
-  } else {
-    sql << "CREATE TABLE stream_img (id INTEGER PRIMARY KEY AUTOINCREMENT, lan_id VARCHAR(64), capture_time DATETIME,"
-           " image BLOB, status CHAR(1), result VARCHAR(32), processed_time DATETIME, num_faces INT)";
-    sql << "CREATE TABLE train_img (id INTEGER PRIMARY KEY AUTOINCREMENT, lan_id VARCHAR(64), capture_time DATETIME,"
-           " image BLOB, processed_time DATETIME, status CHAR(1), result VARCHAR(32))";
-  }
+  backend.create_legacy_tables();
   for (const char* values : {"'2023-05-01 10:00:00', 'Y', 'SUCCESS', '2023-05-01 10:01:00', 1",
                              "'2023-05-01 10:20:00', 'Y', 'UNKNOWN_PERSON', '2023-05-01 10:21:00', 1",
                              "'2023-05-01 11:00:00', 'N', NULL, NULL, NULL"})

@@ -133,20 +133,7 @@ SQL_BACKEND_TEST("status lists pending migrations and writes nothing", "[migrate
 SQL_BACKEND_TEST("a legacy database keeps every row and decided status, and gains the new columns",
                  "[migrate][legacy]") {
   auto& sql = backend.raw().sql();
-  // The user's tables: only the columns their queries use, typical legacy types.
-  if (backend.is_mariadb()) {
-    sql << "CREATE TABLE stream_img (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, lan_id VARCHAR(64),"
-           " capture_time DATETIME, image LONGBLOB, status VARCHAR(1), result VARCHAR(32), processed_time DATETIME,"
-           " num_faces INT) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci";
-    sql << "CREATE TABLE train_img (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, lan_id VARCHAR(64),"
-           " capture_time DATETIME, image LONGBLOB, processed_time DATETIME, status VARCHAR(1), result VARCHAR(32))"
-           " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci";
-  } else {
-    sql << "CREATE TABLE stream_img (id INTEGER PRIMARY KEY AUTOINCREMENT, lan_id VARCHAR(64), capture_time DATETIME,"
-           " image BLOB, status CHAR(1), result VARCHAR(32), processed_time DATETIME, num_faces INT)";
-    sql << "CREATE TABLE train_img (id INTEGER PRIMARY KEY AUTOINCREMENT, lan_id VARCHAR(64), capture_time DATETIME,"
-           " image BLOB, processed_time DATETIME, status CHAR(1), result VARCHAR(32))";
-  }
+  backend.create_legacy_tables();
   struct Legacy {
     std::string lan_id;
     std::optional<std::string> status;

@@ -147,6 +147,23 @@ void restart_mariadb_server(std::chrono::seconds down_for) {
   REQUIRE(std::system((admin + " ping >/dev/null 2>&1").c_str()) == 0);
 }
 
+void SqlBackend::create_legacy_tables() {
+  auto& sql = raw().sql();
+  if (mariadb_) {
+    sql << "CREATE TABLE stream_img (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, lan_id VARCHAR(64),"
+           " capture_time DATETIME, image LONGBLOB, status VARCHAR(1), result VARCHAR(32), processed_time DATETIME,"
+           " num_faces INT) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci";
+    sql << "CREATE TABLE train_img (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, lan_id VARCHAR(64),"
+           " capture_time DATETIME, image LONGBLOB, processed_time DATETIME, status VARCHAR(1), result VARCHAR(32))"
+           " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci";
+  } else {
+    sql << "CREATE TABLE stream_img (id INTEGER PRIMARY KEY AUTOINCREMENT, lan_id VARCHAR(64), capture_time DATETIME,"
+           " image BLOB, status CHAR(1), result VARCHAR(32), processed_time DATETIME, num_faces INT)";
+    sql << "CREATE TABLE train_img (id INTEGER PRIMARY KEY AUTOINCREMENT, lan_id VARCHAR(64), capture_time DATETIME,"
+           " image BLOB, processed_time DATETIME, status CHAR(1), result VARCHAR(32))";
+  }
+}
+
 void SqlBackend::kill_other_connections() {
   REQUIRE(mariadb_);
   auto& sql = raw().sql();

@@ -75,6 +75,9 @@ class SqlBackend : public Backend {
   /// MariaDB only: KILLs every other connection to this test database, as a
   /// server restart would cut them (the "database lost mid-pass" tests).
   void kill_other_connections();
+  /// Creates the user's legacy stream_img/train_img (only the columns their
+  /// queries use, typical legacy types; docs/storage.md), unmigrated.
+  void create_legacy_tables();
   /// Drops this backend's own connections (after a server restart); the next
   /// use opens new ones.
   void reconnect() { close_connections(); }
