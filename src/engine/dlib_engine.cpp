@@ -53,23 +53,27 @@ std::vector<dlib::rectangle> detect_upsampled(const RgbImage& image, int upsampl
   return boxes;
 }
 
+/// When `image`'s longest side is over `max_dimension` (> 0), shrinks it
+/// bilinearly into `out` and returns the factor that maps `out`'s coordinates
+/// back to `image`'s; otherwise leaves `out` alone and returns 1.0.
+double shrink_longest_side(const RgbImage& image, long max_dimension, RgbImage& out) {
+  const long longest = std::max(image.nr(), image.nc());
+  if (max_dimension <= 0 || longest <= max_dimension) return 1.0;
+  const double f = static_cast<double>(max_dimension) / static_cast<double>(longest);
+  out.set_size(std::max(1L, std::lround(static_cast<double>(image.nr()) * f)),
+               std::max(1L, std::lround(static_cast<double>(image.nc()) * f)));
+  dlib::resize_image(image, out, dlib::interpolate_bilinear());
+  return static_cast<double>(longest) / static_cast<double>(std::max(out.nr(), out.nc()));
+}
+
 /// dlib's MMOD network over `image`, shrunk first when its longest side is
 /// over `max_dimension` (the network's memory grows with the pixel count:
 /// 2.6 GB at 1600x1600); boxes come back in `image`'s coordinates.
 std::vector<dlib::rectangle> detect_cnn(net::mmod_type& cnn, const RgbImage& image, int upsample, long max_dimension) {
-  const long longest = std::max(image.nr(), image.nc());
   RgbImage small;
-  const RgbImage* input = &image;
-  double scale_back = 1.0;
-  if (max_dimension > 0 && longest > max_dimension) {
-    const double f = static_cast<double>(max_dimension) / static_cast<double>(longest);
-    small.set_size(std::max(1L, std::lround(static_cast<double>(image.nr()) * f)),
-                   std::max(1L, std::lround(static_cast<double>(image.nc()) * f)));
-    dlib::resize_image(image, small, dlib::interpolate_bilinear());
-    input = &small;
-    scale_back = static_cast<double>(longest) / static_cast<double>(std::max(small.nr(), small.nc()));
-  }
-  std::vector<dlib::rectangle> boxes = detect_upsampled(*input, upsample, [&](const RgbImage& img) {
+  const double scale_back = shrink_longest_side(image, max_dimension, small);
+  const RgbImage& input = scale_back == 1.0 ? image : small;
+  std::vector<dlib::rectangle> boxes = detect_upsampled(input, upsample, [&](const RgbImage& img) {
     std::vector<dlib::rectangle> found;
     for (const auto& d : cnn(img)) found.push_back(d.rect);
     return found;
@@ -161,18 +165,12 @@ FaceAnalysis DlibEngine::analyze_image(const RgbImage& original) {
 
   // Shrink very large photos first, as the face_recognition CLI does.
   RgbImage shrunk;
-  const RgbImage* image = &original;
   double scale_back = 1.0;
-  const long longest = std::max(original.nr(), original.nc());
-  if (options_.max_dimension > 0 && longest > options_.max_dimension) {
+  {
     StageClock clock(times_.decode);
-    const double f = static_cast<double>(options_.max_dimension) / static_cast<double>(longest);
-    shrunk.set_size(std::max(1L, std::lround(static_cast<double>(original.nr()) * f)),
-                    std::max(1L, std::lround(static_cast<double>(original.nc()) * f)));
-    dlib::resize_image(original, shrunk, dlib::interpolate_bilinear());
-    image = &shrunk;
-    scale_back = static_cast<double>(longest) / static_cast<double>(std::max(shrunk.nr(), shrunk.nc()));
+    scale_back = shrink_longest_side(original, options_.max_dimension, shrunk);
   }
+  const RgbImage* image = scale_back == 1.0 ? &original : &shrunk;
 
   std::vector<dlib::rectangle> boxes;
   {
