@@ -59,3 +59,26 @@ TEST_CASE("sweep removes only files older than the lease", "[workspace]") {
   CHECK_FALSE(std::filesystem::exists(old_file.parent_path()));
   CHECK(std::filesystem::exists(new_file));
 }
+
+TEST_CASE("read_staged: the staged file when it holds the photo, else the photo itself", "[workspace]") {
+  biosense::test::TempDir dir;
+  const Bytes photo{0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3, 4, 5};
+  const auto file = dir / "1.jpg";
+  SECTION("intact: the file's bytes") {
+    biosense::test::write_bytes(file, photo);
+    CHECK(read_staged(file, photo) == photo);
+  }
+  SECTION("removed by another worker's cleanup") { CHECK(read_staged(file, photo) == photo); }
+  SECTION("half written by another worker") {
+    biosense::test::write_bytes(file, Bytes(photo.begin(), photo.begin() + 4));
+    CHECK(read_staged(file, photo) == photo);
+  }
+  SECTION("empty (truncated for a rewrite)") {
+    biosense::test::write_bytes(file, Bytes{});
+    CHECK(read_staged(file, photo) == photo);
+  }
+  SECTION("another photo: never analysed in place of this one") {
+    biosense::test::write_bytes(file, Bytes{9, 9, 9, 9, 9, 9, 9, 9, 9});
+    CHECK(read_staged(file, photo) == photo);
+  }
+}

@@ -4,8 +4,6 @@
 
 #include <fmt/format.h>
 
-#include <limits>
-
 #include "biosense/engine/image.hpp"
 #include "biosense/engine/models.hpp"
 #include "biosense/util/parallel.hpp"
@@ -84,11 +82,7 @@ std::vector<AnalysisResult> Decider::analyze(const std::vector<const Bytes*>& ph
                [&](FaceEngine* engine, std::size_t i) {
                  if (!files.empty() && !files[i].empty()) {
                    // The engine reads the staged file, as the user's folder design has it.
-                   auto bytes = read_image_file(files[i], std::numeric_limits<std::size_t>::max());
-                   if (auto* bad = std::get_if<InvalidImage>(&bytes))
-                     results[i] = *bad;
-                   else
-                     results[i] = engine->analyze(std::get<Bytes>(bytes));
+                   results[i] = engine->analyze(read_staged(files[i], *photos[i]));
                  } else {
                    results[i] = engine->analyze(*photos[i]);
                  }

@@ -8,6 +8,12 @@
 #include "biosense/engine/image.hpp"
 
 namespace biosense {
+
+Bytes read_staged(const std::filesystem::path& file, const Bytes& original) {
+  auto staged = read_image_file(file, original.size() + 1);
+  if (auto* bytes = std::get_if<Bytes>(&staged); bytes != nullptr && *bytes == original) return std::move(*bytes);
+  return original;
+}
 namespace {
 
 const char* area_name(StageArea area) { return area == StageArea::Benchmark ? "BENCHMARK" : "STREAMING"; }

@@ -22,6 +22,15 @@ std::string safe_folder_name(const std::string& lan_id);
 
 enum class StageArea { Benchmark, Streaming };
 
+/// The bytes the engine analyses for a staged photo: the staged file, as the
+/// user's folder design has it, or `original` (the bytes read from the
+/// database and staged) when the file is gone or no longer holds exactly
+/// them. Workers deciding one agent at once stage the same
+/// BENCHMARK/<id> file: one may rewrite or remove it between another's write
+/// and read, and a half-written or missing benchmark must not become
+/// TRAINING_IMAGE_FAILED.
+Bytes read_staged(const std::filesystem::path& file, const Bytes& original);
+
 class Workspace;
 
 /// Files staged for one chunk; deletes them (and emptied folders) when
