@@ -281,8 +281,7 @@ TEST_CASE("SIGINT during a single pass: the chunk finishes, the rest stays pendi
   CHECK(done + count_status(*b, ImageKind::Stream, ids, {"N"}) == ids.size());
 }
 
-TEST_CASE("the pass's detection settings: the CNN retry decides a face HOG misses, by flag or by key",
-          "[run][slow]") {
+TEST_CASE("the pass's detection settings: the CNN retry decides a face HOG misses, by flag or by key", "[run][slow]") {
   // Arlen_Specter_0003: a tilted face HOG misses at any upsampling (test_engine.cpp).
   const Bytes enrol = read_bytes(data_file("lfw-view1/images/Arlen_Specter/Arlen_Specter_0001.jpg"));
   const Bytes tilted = read_bytes(data_file("lfw-view1/images/Arlen_Specter/Arlen_Specter_0003.jpg"));

@@ -3,9 +3,9 @@
 /// chunk claims on two real connections.
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <future>
 #include <set>
-#include <chrono>
 #include <thread>
 
 #include "support/storage_backend.hpp"

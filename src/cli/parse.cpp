@@ -10,8 +10,6 @@
 #include "parse_config.hpp"
 #include "parse_evaluate.hpp"
 #include "parse_queue.hpp"
-#include "biosense/config/settings.hpp"
-#include "parse_config.hpp"
 #include "parse_report.hpp"
 #include "parse_run.hpp"
 #include "parse_watch.hpp"

@@ -3,9 +3,9 @@
 /// declared exactly as the weights were trained; a different layout fails to
 /// deserialize. Include only in the engine's .cpp files: it is slow to compile.
 #include <dlib/dnn.h>
-#include <memory>
 #include <dlib/image_processing.h>
 #include <dlib/image_processing/frontal_face_detector.h>
+#include <memory>
 
 namespace biosense::net {
 
@@ -52,7 +52,8 @@ template <typename SUBNET>
 using downsampler = relu<affine<con5d<32, relu<affine<con5d<32, relu<affine<con5d<16, SUBNET>>>>>>>>>;
 template <typename SUBNET>
 using rcon5 = relu<affine<con5<45, SUBNET>>>;
-using mmod_type = loss_mmod<con<1, 9, 9, 1, 1, rcon5<rcon5<rcon5<downsampler<input_rgb_image_pyramid<pyramid_down<6>>>>>>>>;
+using mmod_type =
+    loss_mmod<con<1, 9, 9, 1, 1, rcon5<rcon5<rcon5<downsampler<input_rgb_image_pyramid<pyramid_down<6>>>>>>>>;
 
 }  // namespace biosense::net
 
