@@ -1,7 +1,8 @@
 #include "parse_alerts.hpp"
 
+#include "parse_run.hpp"
+
 #include <map>
-#include <sstream>
 
 namespace biosense::cli {
 
@@ -21,18 +22,7 @@ AlertsCommands add_alerts(CLI::App& app, AlertsListOptions& list, AlertsAckOptio
 }
 
 void finish_alerts_ack(AlertsAckOptions& ack, const AlertsFlags& f) {
-  std::istringstream in(f.ids);
-  for (std::string item; std::getline(in, item, ',');) {
-    std::size_t used = 0;
-    long long id = 0;
-    try {
-      id = std::stoll(item, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used != item.size() || id <= 0) throw CLI::ValidationError("ids", "not a positive alert id: '" + item + "'");
-    ack.ids.push_back(id);
-  }
+  ack.ids = parse_id_list(f.ids, "ids");
   if (ack.ids.empty()) throw CLI::ValidationError("ids", "no alert ids given");
 }
 

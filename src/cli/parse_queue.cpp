@@ -3,7 +3,6 @@
 #include "parse_run.hpp"
 
 #include <map>
-#include <sstream>
 
 namespace biosense::cli {
 namespace {
@@ -61,18 +60,7 @@ CLI::App* add_publish(CLI::App& app, PublishOptions& o, PublishFlags& f) {
 
 void finish_publish(PublishOptions& o, const PublishFlags& f) {
   if (o.pending) return;
-  std::istringstream in(f.ids);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    try {
-      std::size_t used = 0;
-      const long long id = std::stoll(item, &used);
-      if (used != item.size() || id <= 0) throw std::invalid_argument(item);
-      o.ids.push_back(id);
-    } catch (const std::exception&) {
-      throw CLI::ValidationError("--ids", "not a positive id: '" + item + "'");
-    }
-  }
+  o.ids = parse_id_list(f.ids, "--ids");
   if (o.ids.empty()) throw CLI::ValidationError("--ids", "no ids given");
 }
 

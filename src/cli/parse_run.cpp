@@ -25,6 +25,23 @@ void add_pass_options(CLI::App* cmd, RunOptions& o) {
 
 }  // namespace
 
+std::vector<std::int64_t> parse_id_list(const std::string& text, const std::string& option) {
+  std::vector<std::int64_t> ids;
+  std::istringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) {
+    std::size_t used = 0;
+    long long id = 0;
+    try {
+      id = std::stoll(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != item.size() || id <= 0) throw CLI::ValidationError(option, "not a positive id: '" + item + "'");
+    ids.push_back(id);
+  }
+  return ids;
+}
+
 void add_decider_options(CLI::App* cmd, DecisionOptions& d) {
   cmd->add_option("--data-dir", d.data_dir, "Where Data/<agent>/{BENCHMARK,STREAMING} files are staged")
       ->capture_default_str();
@@ -68,18 +85,7 @@ CLI::App* add_reprocess(CLI::App& app, ReprocessOptions& o, ReprocessFlags& f) {
 void finish_reprocess(ReprocessOptions& o, const ReprocessFlags& f) {
   if (f.ids.empty() && f.lan_id.empty() && f.result.empty() && f.since.empty())
     throw CLI::ValidationError("reprocess", "name the rows: --ids, --lan-id, --result and/or --since");
-  std::istringstream in(f.ids);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    try {
-      std::size_t used = 0;
-      const long long id = std::stoll(item, &used);
-      if (used != item.size() || id <= 0) throw std::invalid_argument(item);
-      o.filter.ids.push_back(id);
-    } catch (const std::exception&) {
-      throw CLI::ValidationError("--ids", "not a positive id: '" + item + "'");
-    }
-  }
+  o.filter.ids = parse_id_list(f.ids, "--ids");
   if (!f.lan_id.empty()) o.filter.lan_id = f.lan_id;
   if (!f.since.empty()) o.filter.since = f.since;
   if (!f.result.empty()) {

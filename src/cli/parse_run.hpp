@@ -2,6 +2,10 @@
 /// CLI11 definitions of `run` and `reprocess` (kept apart from parse.cpp).
 #include <CLI/CLI.hpp>
 
+#include <cstdint>
+#include <string>
+#include <vector>
+
 #include "biosense/cli/invocation.hpp"
 
 namespace biosense::cli {
@@ -13,6 +17,10 @@ struct ReprocessFlags {
   std::string lan_id;
   std::string since;
 };
+
+/// "4,7,12" -> {4, 7, 12}; empty text -> {}. Throws CLI::ValidationError
+/// naming `option` for an item that is not a positive integer ("1,,2", "x").
+std::vector<std::int64_t> parse_id_list(const std::string& text, const std::string& option);
 
 /// --data-dir, --keep-files, --tolerance, --lease and the detection options
 /// (--detector, --upsample, --retry-detector, --retry-upsample, --jitters):
