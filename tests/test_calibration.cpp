@@ -196,7 +196,9 @@ TEST_CASE("calibration files round-trip and are refused for another model", "[ca
   spec.logistic = {14.5, 0.52};
   spec.fitted_on.source = "pairsDevTrain.txt";
   spec.fitted_on.pairs = 2200;
+  spec.fitted_on.mirror = true;
   const auto back = parse_calibration(to_json(spec), "t.json");
+  CHECK(back.fitted_on.mirror);
   CHECK(back.logistic.slope == 14.5);
   CHECK(back.logistic.midpoint == 0.52);
   CHECK(back.fitted_on.pairs == 2200);
@@ -217,15 +219,24 @@ TEST_CASE("calibration files round-trip and are refused for another model", "[ca
                                           R"(","method":"logistic","logistic":{"slope":-1,"midpoint":0.5}})",
                                       "t.json"),
                     Catch::Contains("slope"));
-  CHECK_THROWS_AS(load_calibration("/nonexistent/calibration.json"), CalibrationError);
+  CHECK_THROWS_AS(load_calibration("/nonexistent/calibration.json", true), CalibrationError);
 }
 
-TEST_CASE("the shipped calibration loads and falls with distance", "[calibration]") {
-  const auto spec = parse_calibration(shipped_calibration_json(), "shipped");
-  CHECK(spec.model_version == kModelVersion);
-  const auto c = load_calibration("");
-  CHECK(c->probability_same(0.3) > c->probability_same(0.6));
-  CHECK(c->probability_same(0.6) > c->probability_same(0.9));
+TEST_CASE("the shipped calibrations load, fall with distance and say what they were fit on", "[calibration]") {
+  for (const bool mirror : {true, false}) {
+    INFO("mirror " << mirror);
+    const auto spec = parse_calibration(shipped_calibration_json(mirror), "shipped");
+    CHECK(spec.model_version == kModelVersion);
+    CHECK(spec.fitted_on.mirror == mirror);
+    CHECK(spec.fitted_on.source == "pairsDevTrain.txt");
+    const auto c = load_calibration("", mirror);
+    CHECK(c->probability_same(0.3) > c->probability_same(0.6));
+    CHECK(c->probability_same(0.6) > c->probability_same(0.9));
+  }
+  // Mirrored encodings run closer together, so their curve is centred lower.
+  const auto with = parse_calibration(shipped_calibration_json(true), "shipped");
+  const auto without = parse_calibration(shipped_calibration_json(false), "shipped");
+  CHECK(with.logistic.midpoint < without.logistic.midpoint);
 }
 
 TEST_CASE("the reference curves match the formulas they come from", "[calibration]") {
@@ -297,6 +308,7 @@ TEST_CASE("evaluate and calibrate on 80 LFW View 1 pairs", "[calibration][slow]"
   const auto spec = nlohmann::json::parse(cal_file);
   CHECK(spec.at("model_version") == kModelVersion);
   CHECK(spec.at("fitted_on").at("pairs") == 80);
+  CHECK(spec.at("fitted_on").at("mirror") == true);  // calibrate's default: the pass's encodings
   const double midpoint = spec.at("logistic").at("midpoint").get<double>();
   CHECK(midpoint > 0.4);
   CHECK(midpoint < 0.8);

@@ -184,7 +184,7 @@ TEST_CASE("the consumers and the watch take their keys from the file and the env
   SECTION("detection: run, reprocess and consume; compare keeps its own upsampling") {
     const std::string detection =
         "[detection]\ndetector = \"cnn\"\nupsample = 2\nretry_upsample = 1\n"
-        "retry_detector = \"hog\"\njitters = 3\n";
+        "retry_detector = \"hog\"\njitters = 3\nmirror = false\n";
     for (const auto& args : std::vector<std::vector<std::string>>{{"run"}, {"reprocess", "--ids", "1"}, {"consume"}}) {
       const auto p = parse_with(args, detection, {{"BIOSENSE_JITTERS", "2"}}, dir);
       INFO(args[0] << ": " << p.message);
@@ -204,13 +204,18 @@ TEST_CASE("the consumers and the watch take their keys from the file and the env
       CHECK(d.retry_detector == Detector::Hog);
       CHECK(d.retry_upsample == 1);
       CHECK(d.jitters == 2);  // the environment over the file
+      CHECK_FALSE(d.mirror);
     }
     const auto flagged = parse_with({"run", "--detector", "hog", "--retry-upsample", "-1"}, detection, {}, dir);
     CHECK(run_of(flagged).decider.detection.detector == Detector::Hog);
     CHECK(run_of(flagged).decider.detection.retry_upsample == -1);
+    CHECK(run_of(parse_with({"run", "--mirror"}, detection, {}, dir)).decider.detection.mirror);
+    CHECK(run_of(parse_with({"run"}, "", {}, dir)).decider.detection.mirror);  // the default
+    CHECK_FALSE(run_of(parse_with({"run", "--no-mirror"}, "", {}, dir)).decider.detection.mirror);
     const auto c = parse_with({"compare", "k", "u"}, detection, {}, dir);
     REQUIRE(c.invocation);
     CHECK(std::get<CompareOptions>(c.invocation->command).upsample == 1);  // compare.upsample, not detection
+    CHECK_FALSE(std::get<CompareOptions>(c.invocation->command).mirror);    // face_recognition's numbers
     CHECK_THAT(config_error(parse_with({"run"}, "[detection]\ndetector = \"mmod\"\n", {}, dir)),
                Catch::Contains("detection.detector"));
   }

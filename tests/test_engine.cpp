@@ -226,6 +226,62 @@ TEST_CASE("the CNN retry finds the LFW faces HOG misses, and jitters stay close"
   CHECK(moved < 0.15);
 }
 
+TEST_CASE("the encoding version names how encodings are made", "[engine]") {
+  EngineOptions o;
+  CHECK(encoding_version(o) == kModelVersion);  // face_recognition's encodings
+  o.mirror = true;
+  CHECK(encoding_version(o) == std::string(kModelVersion) + "+mirror");
+  o.jitters = 10;
+  CHECK(encoding_version(o) == std::string(kModelVersion) + "+mirror+jitter10");
+  o.upsample = 0;  // detection does not change how a found face is encoded
+  o.retry_upsample = 0;
+  CHECK(encoding_version(o) == std::string(kModelVersion) + "+mirror+jitter10");
+}
+
+TEST_CASE("mirrored encodings are the mean of a chip's and its mirror image's, and blind to a flip", "[engine]") {
+  const Bytes bytes = read_bytes(data_file("misc/face_recognition/obama.jpg"));
+  const auto decoded = decode_image(bytes, ImageLimits{});
+  REQUIRE(std::holds_alternative<RgbImage>(decoded));
+  const RgbImage& photo = std::get<RgbImage>(decoded);
+
+  CHECK_FALSE(EngineOptions{}.mirror);  // the engine's default is face_recognition's math (the parity test)
+  DlibEngine plain(shared_models(), EngineOptions{});
+  EngineOptions with_mirror;
+  with_mirror.mirror = true;
+  DlibEngine mirrored(shared_models(), with_mirror);
+
+  // On a chip: exactly the mean of the two views, so the chip and its mirror
+  // image get the same numbers.
+  RgbImage chip(150, 150), chip_flipped;
+  dlib::resize_image(photo, chip);
+  dlib::flip_image_left_right(chip, chip_flipped);
+  const Encoding a = plain.encode_chip(chip), b = plain.encode_chip(chip_flipped);
+  const Encoding m = mirrored.encode_chip(chip), m_flipped = mirrored.encode_chip(chip_flipped);
+  REQUIRE(face_distance(a, b) > 0.01);  // the network itself is not blind to a flip
+  for (std::size_t i = 0; i < m.size(); ++i) {
+    CHECK(m[i] == Approx((a[i] + b[i]) / 2).margin(1e-5));
+    CHECK(m_flipped[i] == Approx(m[i]).margin(1e-5));
+  }
+
+  // On a photo, where the flipped photo's chip is cut from its own landmarks:
+  // a flip moves the mirrored encoding less than the plain one.
+  RgbImage flipped;
+  dlib::flip_image_left_right(photo, flipped);
+  const auto one = [](DlibEngine& engine, const RgbImage& image) {
+    const auto faces = engine.analyze_image(image).faces;
+    REQUIRE(faces.size() == 1);
+    return faces[0].encoding;
+  };
+  const Encoding plain_photo = one(plain, photo), mirror_photo = one(mirrored, photo);
+  const double plain_moves = face_distance(plain_photo, one(plain, flipped));
+  const double mirror_moves = face_distance(mirror_photo, one(mirrored, flipped));
+  INFO("a flip moves the plain encoding " << plain_moves << ", the mirrored one " << mirror_moves);
+  CHECK(mirror_moves < plain_moves * 0.75);
+  CHECK(face_distance(mirror_photo, plain_photo) > 0.01);  // it is not the plain encoding...
+  CHECK(face_distance(mirror_photo, plain_photo) < 0.15);  // ...but the same face
+  CHECK(face_distance(one(mirrored, photo), mirror_photo) == 0.0);  // deterministic
+}
+
 TEST_CASE("the CNN detector sees large photos shrunk, and reports boxes in the photo's coordinates", "[engine][slow]") {
   // A 3000x3000 CelebA photo: shrunk to 1600 for every detector, then to
   // cnn_max_dimension (800) for the CNN. Both detectors must agree on where the face is.

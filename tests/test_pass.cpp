@@ -123,6 +123,20 @@ TEST_CASE_METHOD(PassFixture, "a benchmark is encoded once and reused on later p
   repo.add_stream_row("a", Status::Pending, photo("faces:0.1"));
   run(ImageKind::Stream);
   CHECK(engine_a.calls + engine_b.calls == first + 1);  // the stored encoding was used
+  CHECK(repo.process_status().back().model_version == kModelVersion);
+
+  // Encodings made another way (--mirror, --jitters) are never compared with
+  // the stored ones: the benchmark is encoded again, once, under its own version.
+  PassOptions mirrored = options();
+  mirrored.policy.encoding_version = std::string(kModelVersion) + "+mirror";
+  repo.add_stream_row("a", Status::Pending, photo("faces:0.1"));
+  run(ImageKind::Stream, mirrored);
+  CHECK(engine_a.calls + engine_b.calls == first + 3);  // the snapshot and the benchmark
+  CHECK(repo.encoding_count() == 2);
+  CHECK(repo.process_status().back().model_version == mirrored.policy.encoding_version);
+  repo.add_stream_row("a", Status::Pending, photo("faces:0.1"));
+  run(ImageKind::Stream, mirrored);
+  CHECK(engine_a.calls + engine_b.calls == first + 4);
 }
 
 TEST_CASE_METHOD(PassFixture, "enrolment validation: one face, large and sharp enough", "[pass]") {

@@ -39,7 +39,9 @@ void check_isotonic(const IsotonicCurve& c, const std::string& source) {
 
 }  // namespace
 
-const char* shipped_calibration_json() { return kShippedCalibration; }
+const char* shipped_calibration_json(bool mirror) {
+  return mirror ? kShippedCalibration : kShippedCalibrationNoMirror;
+}
 
 std::string to_json(const CalibrationSpec& s) {
   nlohmann::ordered_json j;
@@ -59,7 +61,8 @@ std::string to_json(const CalibrationSpec& s) {
                     {"failed_pairs", s.fitted_on.failed_pairs},
                     {"upsample", s.fitted_on.upsample},
                     {"detection", s.fitted_on.detection},
-                    {"jitters", s.fitted_on.jitters}};
+                    {"jitters", s.fitted_on.jitters},
+                    {"mirror", s.fitted_on.mirror}};
   j["ece"] = s.ece;
   j["created"] = s.created;
   return j.dump(2) + "\n";
@@ -107,7 +110,8 @@ CalibrationSpec parse_calibration(const std::string& text, const std::string& so
                      f.value("failed_pairs", std::size_t{0}),
                      f.value("upsample", 1),
                      f.value("detection", ""),
-                     f.value("jitters", 1)};
+                     f.value("jitters", 1),
+                     f.value("mirror", false)};
     }
     s.ece = j.value("ece", 0.0);
     s.created = j.value("created", "");
@@ -123,8 +127,9 @@ std::unique_ptr<Calibration> make_calibration(const CalibrationSpec& spec) {
   return make_isotonic_calibration(spec.isotonic, std::move(name));
 }
 
-std::unique_ptr<Calibration> load_calibration(const std::string& path) {
-  if (path.empty()) return make_calibration(parse_calibration(kShippedCalibration, "shipped calibration"));
+std::unique_ptr<Calibration> load_calibration(const std::string& path, bool mirror) {
+  if (path.empty())
+    return make_calibration(parse_calibration(shipped_calibration_json(mirror), "shipped calibration"));
   std::ifstream in(path);
   if (!in) throw CalibrationError(path + ": cannot open the calibration file");
   std::ostringstream text;

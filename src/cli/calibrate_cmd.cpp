@@ -83,7 +83,8 @@ int run_calibrate(const CommandContext& ctx, const CalibrateOptions& o) {
                     0,
                     o.detection.upsample,
                     o.detection.describe(),
-                    o.detection.jitters};
+                    o.detection.jitters,
+                    o.detection.mirror};
   for (const auto& p : in.scored.pairs) {
     (p.same ? spec.fitted_on.same : spec.fitted_on.different)++;
     if (p.failed) ++spec.fitted_on.failed_pairs;

@@ -57,8 +57,9 @@ int run_compare(const CommandContext& ctx, const CompareOptions& options) {
 
   EngineOptions engine_options;
   engine_options.upsample = options.upsample;
+  engine_options.mirror = options.mirror;
   EnginePool pool(Models::load(ctx.global.models_dir), engine_options, threads);
-  const auto calibration = load_calibration(ctx.global.calibration_file);
+  const auto calibration = load_calibration(ctx.global.calibration_file, options.mirror);
 
   // Like the face_recognition CLI: known photos at full size, unknown ones
   // shrunk to at most 1600 px before detection.

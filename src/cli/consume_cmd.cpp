@@ -50,7 +50,7 @@ int run_consume(const CommandContext& ctx, const ConsumeOptions& o) {
   const auto models = Models::load(ctx.global.models_dir, engine.uses_cnn());
   std::vector<std::unique_ptr<DlibEngine>> engines;
   for (int i = 0; i < o.consumers; ++i) engines.push_back(std::make_unique<DlibEngine>(models, engine));
-  const auto calibration = load_calibration(ctx.global.calibration_file);  // the same curve as `run`
+  const auto calibration = load_calibration(ctx.global.calibration_file, o.decider.detection.mirror);  // as `run`
 
   queue::ConsumerOptions base;
   base.queues = bindings(o);
@@ -59,6 +59,7 @@ int run_consume(const CommandContext& ctx, const ConsumeOptions& o) {
   base.host = this_host();
   base.lease = std::chrono::seconds(o.decider.lease_seconds);
   base.policy.tolerance = o.decider.tolerance;
+  base.policy.encoding_version = encoding_version(engine);
   base.data_dir = o.decider.data_dir;
   base.keep_files = o.decider.keep_files;
   base.exit_when_idle = std::chrono::milliseconds(static_cast<long long>(o.exit_when_idle * 1000));

@@ -134,7 +134,7 @@ void write_scores(const std::string& path, const cli::ScoredPairsFile& in, const
 }  // namespace
 
 int run_evaluate(const CommandContext& ctx, const EvaluateOptions& o) {
-  const auto calibration = load_calibration(ctx.global.calibration_file);  // fail before the long part
+  const auto calibration = load_calibration(ctx.global.calibration_file, o.detection.mirror);  // fail early
   const auto in = cli::score_pairs_file(ctx, o.pairs, o.images, o.cpus, o.detection);
   const Evaluation e = evaluate_pairs(in.scored.pairs, o.tolerance, *calibration, in.file.folds);
   const auto curves = other_curves(in.scored.pairs);

@@ -20,6 +20,8 @@ void add_detection_options(CLI::App* cmd, DetectionOptions& d) {
   cmd->add_option("--jitters", d.jitters, "Average each encoding over this many jittered copies (slower)")
       ->check(CLI::Range(1, 100))
       ->capture_default_str();
+  cmd->add_flag("--mirror,!--no-mirror", d.mirror,
+                "Average each encoding with its mirror image's (default); --no-mirror: face_recognition's numbers");
 }
 
 namespace {

@@ -42,7 +42,7 @@ std::string describe(const Decision& d) {
 class PassRunner {
  public:
   PassRunner(const CommandContext& ctx, const RunOptions& o, const std::atomic<bool>& stop)
-      : ctx_(ctx), options_(o), calibration_(load_calibration(ctx.global.calibration_file)) {
+      : ctx_(ctx), options_(o), calibration_(load_calibration(ctx.global.calibration_file, o.decider.detection.mirror)) {
     url_ = resolve_db_url_from_environment(ctx.global.db_url);
     shown_ = parse_db_url(url_).redacted();  // UsageError before loading anything
     const int threads = resolve_threads(o.threads);
@@ -65,6 +65,7 @@ class PassRunner {
     p.host = host_name();
     p.worker = fmt::format("{}:{}", p.host, getpid());
     p.policy.tolerance = o.decider.tolerance;
+    p.policy.encoding_version = encoding_version(engine);
     std::function<void(const Decision&)> print;
     if (o.dry_run) print = [this](const Decision& d) { ctx_.out << describe(d) << '\n' << std::flush; };
     pass_ = std::make_unique<Pass>(*repo_, engines_, *calibration_, p, ctx.log, stop, print);

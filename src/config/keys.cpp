@@ -196,6 +196,12 @@ std::vector<KeySpec> build_table() {
     deciders(x, [&](DecisionOptions& r) { r.detection.jitters = static_cast<int>(integer(v)); });
   };
   t.back().read = [](const Targets& x) -> Value { return static_cast<long long>(x.run.decider.detection.jitters); };
+  t.push_back(key("detection.mirror", K::Boolean, "true", "BIOSENSE_MIRROR", "run/consume --mirror/--no-mirror",
+                  "Average each encoding with its mirror image's; false: face_recognition's numbers"));
+  t.back().apply = [](const Value& v, Targets& x) {
+    deciders(x, [&](DecisionOptions& r) { r.detection.mirror = boolean(v); });
+  };
+  t.back().read = [](const Targets& x) -> Value { return x.run.decider.detection.mirror; };
 
   // [compare] (face_recognition's own defaults, for identical answers)
   t.push_back(ranged(key("compare.upsample", K::Integer, "1", "BIOSENSE_COMPARE_UPSAMPLE", "compare --upsample",

@@ -124,6 +124,13 @@ FaceBox scaled_box(const dlib::rectangle& r, double scale) {
 
 }  // namespace
 
+std::string encoding_version(const EngineOptions& options) {
+  std::string version = kModelVersion;
+  if (options.mirror) version += "+mirror";
+  if (options.jitters > 1) version += "+jitter" + std::to_string(options.jitters);
+  return version;
+}
+
 DlibEngine::DlibEngine(std::shared_ptr<const Models> models, EngineOptions options)
     : models_(std::move(models)), options_(options), state_(std::make_unique<EngineState>()) {
   state_->landmarks5 = models_->loaded().landmarks5;
@@ -133,18 +140,45 @@ DlibEngine::DlibEngine(std::shared_ptr<const Models> models, EngineOptions optio
 DlibEngine::~DlibEngine() = default;
 
 std::vector<dlib::matrix<float, 0, 1>> DlibEngine::encode_chips(const std::vector<RgbImage>& chips) {
-  if (options_.jitters <= 1) return state_->encoder(chips, 16);
-  // face_recognition's num_jitters: the mean encoding of jittered copies.
-  // The generator restarts from its fixed seed for every chip, so a photo's
+  if (chips.empty() || (options_.jitters <= 1 && !options_.mirror)) return state_->encoder(chips, 16);
+  // Each chip's views: the chip (and its mirror image with options_.mirror),
+  // each as it is or as face_recognition's num_jitters jittered copies. The
+  // jitter generator restarts from its fixed seed for every view, so a photo's
   // encoding does not depend on which photos this engine saw before it (the
   // same row decided by any thread, consumer or reprocess gets the same numbers).
-  std::vector<dlib::matrix<float, 0, 1>> out;
+  const int copies_per_view = std::max(1, options_.jitters);
+  std::vector<RgbImage> copies;
   for (const auto& chip : chips) {
-    dlib::rand random;
-    std::vector<RgbImage> copies;
-    for (int i = 0; i < options_.jitters; ++i) copies.push_back(dlib::jitter_image(chip, random));
-    out.push_back(dlib::mean(dlib::mat(state_->encoder(copies, 16))));
+    std::vector<RgbImage> views{chip};
+    if (options_.mirror) {
+      views.emplace_back();
+      dlib::flip_image_left_right(chip, views.back());
+    }
+    for (const RgbImage& view : views) {
+      if (copies_per_view == 1) {
+        copies.push_back(view);
+        continue;
+      }
+      dlib::rand random;
+      for (int i = 0; i < copies_per_view; ++i) copies.push_back(dlib::jitter_image(view, random));
+    }
   }
+  const std::vector<dlib::matrix<float, 0, 1>> encoded = state_->encoder(copies, 16);
+  const std::size_t per_chip = encoded.size() / chips.size();
+  std::vector<dlib::matrix<float, 0, 1>> out;
+  out.reserve(chips.size());
+  for (std::size_t c = 0; c < chips.size(); ++c) {
+    dlib::matrix<float, 0, 1> sum = encoded[c * per_chip];
+    for (std::size_t k = 1; k < per_chip; ++k) sum += encoded[c * per_chip + k];
+    out.push_back(sum / static_cast<float>(per_chip));
+  }
+  return out;
+}
+
+Encoding DlibEngine::encode_chip(const RgbImage& chip) {
+  const auto encoded = encode_chips({chip});
+  Encoding out{};
+  std::copy(encoded.front().begin(), encoded.front().end(), out.begin());
   return out;
 }
 

@@ -4,17 +4,16 @@
 
 #include <limits>
 
-#include "biosense/engine/models.hpp"
 
 namespace biosense {
 namespace {
 
-Decision start(const ImageRow& row, ImageKind kind) {
+Decision start(const ImageRow& row, ImageKind kind, const DecisionPolicy& policy) {
   Decision d;
   d.kind = kind;
   d.id = row.id;
   d.lan_id = row.lan_id;
-  d.model_version = kModelVersion;
+  d.model_version = policy.encoding_version;
   return d;
 }
 
@@ -43,7 +42,7 @@ bool settle_unusable(Decision& d, const AnalysisResult* analysis) {
 }  // namespace
 
 Decision decide_train(const ImageRow& row, const AnalysisResult* analysis, const DecisionPolicy& policy) {
-  Decision d = start(row, ImageKind::Train);
+  Decision d = start(row, ImageKind::Train, policy);
   if (settle_unusable(d, analysis)) return d;
   const auto& faces = std::get<FaceAnalysis>(*analysis).faces;
   if (faces.size() > 1) {
@@ -65,13 +64,13 @@ Decision decide_train(const ImageRow& row, const AnalysisResult* analysis, const
   }
   d.result = ResultCode::Success;
   d.detail = fmt::format("one face, {} px, sharpness {:.1f}", size, face.sharpness);
-  d.encoding = StoredEncoding{row.id, kModelVersion, face.encoding, face.box, face.sharpness};
+  d.encoding = StoredEncoding{row.id, policy.encoding_version, face.encoding, face.box, face.sharpness};
   return d;
 }
 
 Decision decide_stream(const ImageRow& row, const Benchmark& benchmark, const AnalysisResult* analysis,
                        const DecisionPolicy& policy, const Calibration& calibration) {
-  Decision d = start(row, ImageKind::Stream);
+  Decision d = start(row, ImageKind::Stream, policy);
   if (benchmark.state == Benchmark::State::None) {
     d.result = ResultCode::NoTrainingImage;
     d.detail = benchmark.detail.empty() ? "agent has no approved training image" : benchmark.detail;

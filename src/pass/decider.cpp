@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 
 #include "biosense/engine/image.hpp"
-#include "biosense/engine/models.hpp"
 #include "biosense/util/parallel.hpp"
 
 namespace biosense {
@@ -147,13 +146,13 @@ Benchmark Decider::validate_inline(const TrainImageInfo& newest, StagedFiles& st
 Benchmark Decider::encode_approved(const TrainImageInfo& approved, StagedFiles& staged) {
   Benchmark b;
   b.train_img_id = approved.id;
-  if (auto stored = repo_.load_encoding(approved.id, kModelVersion)) {
+  if (auto stored = repo_.load_encoding(approved.id, options_.policy.encoding_version)) {
     b.state = Benchmark::State::Ready;
     b.encoding = stored->encoding;
     return b;
   }
   // An approved benchmark without an encoding (approved before biosense, or
-  // by another model version): encode it once and keep the encoding.
+  // encoded by another model or encoding version): encode it once and keep the encoding.
   auto row = repo_.load_train_image(approved.id);
   std::vector<AnalysisResult> analysis;
   if (row && row->image) {
@@ -172,7 +171,8 @@ Benchmark Decider::encode_approved(const TrainImageInfo& approved, StagedFiles& 
   b.state = Benchmark::State::Ready;
   b.encoding = face.encoding;
   if (!options_.dry_run)
-    repo_.save_encoding(StoredEncoding{approved.id, kModelVersion, face.encoding, face.box, face.sharpness});
+    repo_.save_encoding(
+        StoredEncoding{approved.id, options_.policy.encoding_version, face.encoding, face.box, face.sharpness});
   return b;
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 /// Calibration files: the versioned JSON `calibrate` writes and everything
-/// that reports `accuracy` reads. The file shipped in models/calibration.json
-/// is compiled into the binary as the default.
+/// that reports `accuracy` reads. The files shipped in models/ are compiled
+/// into the binary as the defaults: calibration.json for mirrored encodings,
+/// calibration-no-mirror.json for face_recognition's.
 ///
 ///   {"format": "biosense-calibration", "format_version": 1,
 ///    "model_version": "dlib_face_recognition_resnet_model_v1",
@@ -9,7 +10,7 @@
 ///    "isotonic": {"distances": [...], "probabilities": [...]},   (method "isotonic")
 ///    "fitted_on": {"source": "...", "pairs": N, "same": N, "different": N,
 ///                  "failed_pairs": N, "upsample": 1,
-///                  "detection": "hog 0, retry cnn 0", "jitters": 10},
+///                  "detection": "hog 0, retry cnn 0", "jitters": 10, "mirror": true},
 ///    "ece": E, "created": "YYYY-MM-DDTHH:MM:SSZ"}
 #include <memory>
 #include <stdexcept>
@@ -33,6 +34,7 @@ struct FittedOn {
   int upsample = 1;
   std::string detection;  ///< how faces were found, e.g. "hog 0, retry cnn 0"; empty in older files
   int jitters = 1;
+  bool mirror = false;  ///< encodings averaged with their mirror image's; absent in older files
 };
 
 struct CalibrationSpec {
@@ -54,10 +56,13 @@ CalibrationSpec parse_calibration(const std::string& text, const std::string& so
 /// The Calibration a spec describes; its name() is "<method>:<fitted_on.source>".
 std::unique_ptr<Calibration> make_calibration(const CalibrationSpec& spec);
 
-/// The calibration at `path`, or the shipped default when `path` is empty.
-std::unique_ptr<Calibration> load_calibration(const std::string& path);
+/// The calibration at `path`, or, when `path` is empty, the shipped one for
+/// encodings made with (`mirror`) or without mirror images.
+std::unique_ptr<Calibration> load_calibration(const std::string& path, bool mirror);
 
-/// The shipped default's text (models/calibration.json at build time).
-const char* shipped_calibration_json();
+/// A shipped calibration's text, as at build time: models/calibration.json
+/// (`mirror`, the default of the pass and `evaluate`) or
+/// models/calibration-no-mirror.json (face_recognition's encodings: `compare`).
+const char* shipped_calibration_json(bool mirror);
 
 }  // namespace biosense

@@ -4,6 +4,7 @@
 /// photo gives the same 128 numbers (see tests/test_parity.cpp).
 #include <chrono>
 #include <memory>
+#include <string>
 
 #include "biosense/engine/face.hpp"
 #include "biosense/engine/image.hpp"
@@ -27,6 +28,10 @@ struct EngineOptions {
   /// Encodings averaged over this many randomly jittered copies of each
   /// chip (face_recognition's num_jitters); 1 encodes the chip as it is.
   int jitters = 1;
+  /// Encode each chip and its left-right mirror image and average the two
+  /// (test-time augmentation; docs/accuracy.md, "Mirrored encodings"). Off
+  /// gives face_recognition's exact numbers (tests/test_parity.cpp).
+  bool mirror = false;
   /// Larger photos are shrunk to this longest side before detection, as the
   /// face_recognition CLI does with unknown photos; boxes are reported in
   /// original coordinates. 0 keeps every photo at full size (the library's
@@ -53,6 +58,12 @@ struct StageTimes {
   StageTimes& operator+=(const StageTimes& o);
 };
 
+/// What face_encoding.model_version and process_status.model_version record:
+/// the network (kModelVersion), plus "+mirror" and "+jitter<N>" when the
+/// encodings are made that way. Encodings of different versions are never
+/// compared: a stored benchmark of another version is encoded again.
+std::string encoding_version(const EngineOptions& options);
+
 struct EngineState;  // dlib objects; defined in dlib_engine.cpp
 
 /// Not thread-safe: one instance per worker thread. Construction copies the
@@ -68,13 +79,18 @@ class DlibEngine final : public FaceEngine {
   AnalysisResult analyze(const std::uint8_t* data, std::size_t size) override;
   /// Analyses already-decoded pixels.
   FaceAnalysis analyze_image(const RgbImage& image);
+  /// The encoding of one aligned 150x150 face chip (as analyze cuts them),
+  /// with this engine's jitters and mirror options.
+  Encoding encode_chip(const RgbImage& chip);
 
   const StageTimes& times() const { return times_; }
   const EngineOptions& options() const { return options_; }
   void set_options(const EngineOptions& options) { options_ = options; }
 
  private:
-  /// The encoder over aligned chips, with jittering when options_.jitters > 1.
+  /// The encoder over aligned chips: each chip's encoding, or the mean over its
+  /// views (jittered copies when options_.jitters > 1, and the mirror image's too
+  /// when options_.mirror).
   std::vector<dlib::matrix<float, 0, 1>> encode_chips(const std::vector<RgbImage>& chips);
 
   std::shared_ptr<const Models> models_;

@@ -3,6 +3,7 @@
 /// No database, no files, no dlib; the pass and the consumers share these.
 #include "biosense/calibration/calibration.hpp"
 #include "biosense/engine/face.hpp"
+#include "biosense/engine/models.hpp"
 #include "biosense/storage/records.hpp"
 
 namespace biosense {
@@ -13,6 +14,9 @@ struct DecisionPolicy {
   double tolerance = 0.6;       ///< largest distance that is the same person (dlib's figure)
   long min_face_px = 60;        ///< enrolment: smaller faces are LOW_QUALITY
   double min_sharpness = 10.0;  ///< enrolment: blurrier chips are LOW_QUALITY
+  /// Recorded with each decision and each enrolment encoding: how the engine
+  /// encodes faces (engine/dlib_engine.hpp's encoding_version()).
+  std::string encoding_version = kModelVersion;
 };
 
 /// The agent's benchmark as far as a snapshot is concerned.
