@@ -210,6 +210,18 @@ TEST_CASE("the CNN retry finds the LFW faces HOG misses, and jitters stay close"
   REQUIRE(faces.size() == 1);
   CHECK(faces[0].box.width() > 60);
 
+  // The pass's setting: HOG alone for snapshots, the CNN's look for an
+  // enrolment photo only.
+  EngineOptions enrolment = hog;
+  enrolment.cnn_for_enrolment = true;
+  CHECK(enrolment.uses_cnn());
+  DlibEngine pass_engine(with_cnn, enrolment);
+  CHECK(std::get<FaceAnalysis>(pass_engine.analyze(photo)).faces.empty());
+  const auto enrolled = std::get<FaceAnalysis>(pass_engine.analyze_enrolment(photo)).faces;
+  REQUIRE(enrolled.size() == 1);
+  CHECK(face_distance(enrolled[0].encoding, faces[0].encoding) < 1e-6);  // the same face as the retry's
+  CHECK(std::get<FaceAnalysis>(plain.analyze_enrolment(photo)).faces.empty());  // off: as analyze()
+
   // The same person's other photo is within the tolerance; a jittered
   // encoding (mean of 5 copies) stays close to the plain one.
   const Bytes other = read_bytes(data_file("lfw-view1/images/Arlen_Specter/Arlen_Specter_0001.jpg"));

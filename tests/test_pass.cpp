@@ -139,6 +139,30 @@ TEST_CASE_METHOD(PassFixture, "a benchmark is encoded once and reused on later p
   CHECK(engine_a.calls + engine_b.calls == first + 4);
 }
 
+TEST_CASE_METHOD(PassFixture, "enrolment photos get the engine's harder look; snapshots do not", "[pass]") {
+  // "hidden:" faces are found only by FaceEngine::analyze_enrolment().
+  const auto train = repo.add_train_row("a", Status::Pending, photo("hidden:faces:0.0"));
+  run(ImageKind::Train);
+  CHECK(repo.train_row(train).status == Status::Done);
+  CHECK(engine_a.enrolment_calls + engine_b.enrolment_calls == 1);
+
+  const auto hidden = repo.add_stream_row("a", Status::Pending, photo("hidden:faces:0.1"));
+  const auto visible = repo.add_stream_row("a", Status::Pending, photo("faces:0.1"));
+  // Validated inline by a stream pass, and an approved benchmark encoded
+  // again: both are enrolment photos too.
+  const auto inline_train = repo.add_train_row("b", Status::Pending, photo("hidden:faces:0.0"));
+  const auto inline_row = repo.add_stream_row("b", Status::Pending, photo("faces:0.05"));
+  repo.add_row(ImageKind::Train, "c", Status::Done, photo("hidden:faces:0.0"), ResultCode::Success);
+  const auto approved_row = repo.add_stream_row("c", Status::Pending, photo("faces:0.05"));
+  run(ImageKind::Stream);
+  CHECK(result_of(hidden) == "NO_FACES_FOUND");
+  CHECK(result_of(visible) == "SUCCESS");
+  CHECK(repo.train_row(inline_train).status == Status::Done);
+  CHECK(result_of(inline_row) == "SUCCESS");
+  CHECK(result_of(approved_row) == "SUCCESS");
+  CHECK(engine_a.enrolment_calls + engine_b.enrolment_calls == 3);
+}
+
 TEST_CASE_METHOD(PassFixture, "enrolment validation: one face, large and sharp enough", "[pass]") {
   const auto ok = repo.add_train_row("a", Status::Pending, photo("faces:0.0"));
   const auto none = repo.add_train_row("b", Status::Pending, photo("faces:"));

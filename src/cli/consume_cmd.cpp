@@ -46,7 +46,7 @@ int run_consume(const CommandContext& ctx, const ConsumeOptions& o) {
 
   limit_blas_threads(o.consumers);
   EngineOptions engine;
-  o.decider.detection.apply_to(engine);
+  o.decider.apply_to(engine);
   const auto models = Models::load(ctx.global.models_dir, engine.uses_cnn());
   std::vector<std::unique_ptr<DlibEngine>> engines;
   for (int i = 0; i < o.consumers; ++i) engines.push_back(std::make_unique<DlibEngine>(models, engine));

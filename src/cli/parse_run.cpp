@@ -53,6 +53,8 @@ void add_decider_options(CLI::App* cmd, DecisionOptions& d) {
       ->check(CLI::Range(10L, 86400L))
       ->capture_default_str();
   add_detection_options(cmd, d.detection);
+  cmd->add_flag("--enrolment-cnn,!--no-enrolment-cnn", d.enrolment_cnn,
+                "An enrolment photo where no face is found gets one look by the CNN detector (default)");
 }
 
 CLI::App* add_run(CLI::App& app, RunOptions& o) {

@@ -23,7 +23,8 @@ struct ReprocessFlags {
 std::vector<std::int64_t> parse_id_list(const std::string& text, const std::string& option);
 
 /// --data-dir, --keep-files, --tolerance, --lease and the detection options
-/// (--detector, --upsample, --retry-detector, --retry-upsample, --jitters):
+/// (--detector, --upsample, --retry-detector, --retry-upsample, --jitters,
+/// --mirror/--no-mirror) and --enrolment-cnn/--no-enrolment-cnn:
 /// the same flags on `run`, `reprocess` and `consume`.
 void add_decider_options(CLI::App* cmd, DecisionOptions& d);
 CLI::App* add_run(CLI::App& app, RunOptions& o);

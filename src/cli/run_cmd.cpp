@@ -48,7 +48,7 @@ class PassRunner {
     const int threads = resolve_threads(o.threads);
     limit_blas_threads(threads);
     EngineOptions engine;
-    o.decider.detection.apply_to(engine);
+    o.decider.apply_to(engine);
     const auto models = Models::load(ctx.global.models_dir, engine.uses_cnn());
     for (int i = 0; i < threads; ++i) {
       owned_.push_back(std::make_unique<DlibEngine>(models, engine));

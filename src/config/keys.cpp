@@ -202,6 +202,13 @@ std::vector<KeySpec> build_table() {
     deciders(x, [&](DecisionOptions& r) { r.detection.mirror = boolean(v); });
   };
   t.back().read = [](const Targets& x) -> Value { return x.run.decider.detection.mirror; };
+  t.push_back(key("detection.enrolment_cnn", K::Boolean, "true", "BIOSENSE_ENROLMENT_CNN",
+                  "run/consume --enrolment-cnn/--no-enrolment-cnn",
+                  "An enrolment photo where no face is found gets one look by the CNN detector"));
+  t.back().apply = [](const Value& v, Targets& x) {
+    deciders(x, [&](DecisionOptions& r) { r.enrolment_cnn = boolean(v); });
+  };
+  t.back().read = [](const Targets& x) -> Value { return x.run.decider.enrolment_cnn; };
 
   // [compare] (face_recognition's own defaults, for identical answers)
   t.push_back(ranged(key("compare.upsample", K::Integer, "1", "BIOSENSE_COMPARE_UPSAMPLE", "compare --upsample",

@@ -183,15 +183,23 @@ Encoding DlibEngine::encode_chip(const RgbImage& chip) {
 }
 
 AnalysisResult DlibEngine::analyze(const std::uint8_t* data, std::size_t size) {
+  return decode_and_analyze(data, size, false);
+}
+
+AnalysisResult DlibEngine::analyze_enrolment(const std::uint8_t* data, std::size_t size) {
+  return decode_and_analyze(data, size, true);
+}
+
+AnalysisResult DlibEngine::decode_and_analyze(const std::uint8_t* data, std::size_t size, bool enrolment) {
   DecodeResult decoded = [&] {
     StageClock clock(times_.decode);
     return decode_image(data, size, options_.limits);
   }();
   if (auto* invalid = std::get_if<InvalidImage>(&decoded)) return *invalid;
-  return analyze_image(std::get<RgbImage>(decoded));
+  return analyze_image(std::get<RgbImage>(decoded), enrolment);
 }
 
-FaceAnalysis DlibEngine::analyze_image(const RgbImage& original) {
+FaceAnalysis DlibEngine::analyze_image(const RgbImage& original, bool enrolment) {
   FaceAnalysis result;
   result.width = original.nc();
   result.height = original.nr();
@@ -213,6 +221,10 @@ FaceAnalysis DlibEngine::analyze_image(const RgbImage& original) {
     if (boxes.empty() && options_.retry_upsample >= 0)
       boxes = detect_faces(*state_, models_, *image, options_.retry_detector, options_.retry_upsample,
                            options_.cnn_max_dimension);
+    const bool cnn_looked = options_.detector == Detector::Cnn ||
+                            (options_.retry_upsample >= 0 && options_.retry_detector == Detector::Cnn);
+    if (boxes.empty() && enrolment && options_.cnn_for_enrolment && !cnn_looked)
+      boxes = detect_faces(*state_, models_, *image, Detector::Cnn, 0, options_.cnn_max_dimension);
   }
   if (boxes.empty()) return result;
 

@@ -56,7 +56,7 @@ DecidedRows Decider::decide(ImageKind kind, const std::vector<ImageRow>& rows, S
     files.push_back(options_.dry_run ? std::filesystem::path{}
                                      : staged.stage(rows[i].lan_id, area, rows[i].id, *rows[i].image));
   }
-  const std::vector<AnalysisResult> analyses = analyze(photos, files, out.engine_seconds);
+  const std::vector<AnalysisResult> analyses = analyze(kind == ImageKind::Train, photos, files, out.engine_seconds);
   std::vector<const AnalysisResult*> analysis_of(rows.size(), nullptr);
   for (std::size_t k = 0; k < index.size(); ++k) analysis_of[index[k]] = &analyses[k];
 
@@ -73,18 +73,18 @@ DecidedRows Decider::decide(ImageKind kind, const std::vector<ImageRow>& rows, S
   return out;
 }
 
-std::vector<AnalysisResult> Decider::analyze(const std::vector<const Bytes*>& photos,
+std::vector<AnalysisResult> Decider::analyze(bool enrolment, const std::vector<const Bytes*>& photos,
                                              const std::vector<std::filesystem::path>& files, double& seconds) {
   const auto start = Clock::now();
   std::vector<AnalysisResult> results(photos.size());
   parallel_for(photos.size(), static_cast<int>(engines_.size()), lend_each(engines_),
                [&](FaceEngine* engine, std::size_t i) {
-                 if (!files.empty() && !files[i].empty()) {
-                   // The engine reads the staged file, as the user's folder design has it.
-                   results[i] = engine->analyze(read_staged(files[i], *photos[i]));
-                 } else {
-                   results[i] = engine->analyze(*photos[i]);
-                 }
+                 const auto look = [&](const Bytes& bytes) {
+                   return enrolment ? engine->analyze_enrolment(bytes) : engine->analyze(bytes);
+                 };
+                 // The engine reads the staged file, as the user's folder design has it.
+                 results[i] = !files.empty() && !files[i].empty() ? look(read_staged(files[i], *photos[i]))
+                                                                  : look(*photos[i]);
                });
   seconds += seconds_since(start);
   return results;
@@ -124,7 +124,7 @@ Benchmark Decider::validate_inline(const TrainImageInfo& newest, StagedFiles& st
     files.push_back(staged.stage(row->lan_id, StageArea::Benchmark, row->id, *row->image));
   double ignored = 0.0;
   std::vector<AnalysisResult> analysis;
-  if (row->image) analysis = analyze({&*row->image}, files, ignored);
+  if (row->image) analysis = analyze(true, {&*row->image}, files, ignored);
   Decision d = decide_train(*row, analysis.empty() ? nullptr : &analysis.front(), options_.policy);
   d.started_at = d.finished_at = std::chrono::system_clock::now();
   d.detail += "; validated inline by a stream pass";
@@ -159,7 +159,7 @@ Benchmark Decider::encode_approved(const TrainImageInfo& approved, StagedFiles& 
     std::vector<std::filesystem::path> files;
     if (!options_.dry_run) files.push_back(staged.stage(row->lan_id, StageArea::Benchmark, row->id, *row->image));
     double ignored = 0.0;
-    analysis = analyze({&*row->image}, files, ignored);
+    analysis = analyze(true, {&*row->image}, files, ignored);
   }
   const auto* result = analysis.empty() ? nullptr : std::get_if<FaceAnalysis>(&analysis.front());
   if (result == nullptr || result->faces.empty()) {

@@ -130,6 +130,13 @@ struct DecisionOptions {
   /// measured with (docs/performance.md). `--retry-upsample 0` adds
   /// `evaluate`'s CNN retry.
   DetectionOptions detection{Detector::Hog, 1, Detector::Cnn, -1, 1, true};
+  /// Enrolment photos where the detection finds no face get one look by the
+  /// CNN detector (EngineOptions::cnn_for_enrolment; docs/pass.md).
+  bool enrolment_cnn = true;
+  void apply_to(EngineOptions& o) const {
+    detection.apply_to(o);
+    o.cnn_for_enrolment = enrolment_cnn;
+  }
 };
 
 enum class RunMode { Stream, Train, All };

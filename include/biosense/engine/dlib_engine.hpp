@@ -25,6 +25,11 @@ struct EngineOptions {
   /// `retry_upsample` passes (adaptive detection); -1: no second try.
   Detector retry_detector = Detector::Hog;
   int retry_upsample = -1;
+  /// analyze_enrolment(): when the detection above finds no face, one more
+  /// look with the CNN detector (upsample 0). An enrolment photo is decided
+  /// once per agent, and a wrong NO_FACES_FOUND fails every snapshot of the
+  /// agent until they enrol again (docs/pass.md).
+  bool cnn_for_enrolment = false;
   /// Encodings averaged over this many randomly jittered copies of each
   /// chip (face_recognition's num_jitters); 1 encodes the chip as it is.
   int jitters = 1;
@@ -45,7 +50,7 @@ struct EngineOptions {
   ImageLimits limits;
 
   bool uses_cnn() const {
-    return detector == Detector::Cnn || (retry_upsample >= 0 && retry_detector == Detector::Cnn);
+    return detector == Detector::Cnn || (retry_upsample >= 0 && retry_detector == Detector::Cnn) || cnn_for_enrolment;
   }
 };
 
@@ -77,8 +82,10 @@ class DlibEngine final : public FaceEngine {
 
   using FaceEngine::analyze;
   AnalysisResult analyze(const std::uint8_t* data, std::size_t size) override;
-  /// Analyses already-decoded pixels.
-  FaceAnalysis analyze_image(const RgbImage& image);
+  using FaceEngine::analyze_enrolment;
+  AnalysisResult analyze_enrolment(const std::uint8_t* data, std::size_t size) override;
+  /// Analyses already-decoded pixels (`enrolment`: as analyze_enrolment()).
+  FaceAnalysis analyze_image(const RgbImage& image, bool enrolment = false);
   /// The encoding of one aligned 150x150 face chip (as analyze cuts them),
   /// with this engine's jitters and mirror options.
   Encoding encode_chip(const RgbImage& chip);
@@ -92,6 +99,7 @@ class DlibEngine final : public FaceEngine {
   /// views (jittered copies when options_.jitters > 1, and the mirror image's too
   /// when options_.mirror).
   std::vector<dlib::matrix<float, 0, 1>> encode_chips(const std::vector<RgbImage>& chips);
+  AnalysisResult decode_and_analyze(const std::uint8_t* data, std::size_t size, bool enrolment);
 
   std::shared_ptr<const Models> models_;
   EngineOptions options_;

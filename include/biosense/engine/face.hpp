@@ -61,6 +61,10 @@ class FaceEngine {
   /// Decodes and analyses an encoded photo. Bad bytes give InvalidImage.
   virtual AnalysisResult analyze(const std::uint8_t* data, std::size_t size) = 0;
   AnalysisResult analyze(const Bytes& bytes) { return analyze(bytes.data(), bytes.size()); }
+  /// An enrolment photo, decided once per agent: an engine may look harder
+  /// for its face than analyze() does. By default the same as analyze().
+  virtual AnalysisResult analyze_enrolment(const std::uint8_t* data, std::size_t size) { return analyze(data, size); }
+  AnalysisResult analyze_enrolment(const Bytes& bytes) { return analyze_enrolment(bytes.data(), bytes.size()); }
 };
 
 }  // namespace biosense

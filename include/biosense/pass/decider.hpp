@@ -55,7 +55,8 @@ class Decider {
   Benchmark benchmark_for(const std::string& lan_id, StagedFiles& staged);
   Benchmark validate_inline(const TrainImageInfo& newest, StagedFiles& staged);
   Benchmark encode_approved(const TrainImageInfo& approved, StagedFiles& staged);
-  std::vector<AnalysisResult> analyze(const std::vector<const Bytes*>& photos,
+  /// `enrolment`: train_img photos, analysed with FaceEngine::analyze_enrolment().
+  std::vector<AnalysisResult> analyze(bool enrolment, const std::vector<const Bytes*>& photos,
                                       const std::vector<std::filesystem::path>& files, double& seconds);
 
   Repository& repo_;
