@@ -54,7 +54,7 @@ void add_decider_options(CLI::App* cmd, DecisionOptions& d) {
       ->capture_default_str();
   add_detection_options(cmd, d.detection);
   cmd->add_flag("--enrolment-cnn,!--no-enrolment-cnn", d.enrolment_cnn,
-                "An enrolment photo where no face is found gets one look by the CNN detector (default)");
+                "An enrolment photo where no face is found gets one look by the CNN detector (default: off)");
 }
 
 CLI::App* add_run(CLI::App& app, RunOptions& o) {

@@ -202,7 +202,7 @@ std::vector<KeySpec> build_table() {
     deciders(x, [&](DecisionOptions& r) { r.detection.mirror = boolean(v); });
   };
   t.back().read = [](const Targets& x) -> Value { return x.run.decider.detection.mirror; };
-  t.push_back(key("detection.enrolment_cnn", K::Boolean, "true", "BIOSENSE_ENROLMENT_CNN",
+  t.push_back(key("detection.enrolment_cnn", K::Boolean, "false", "BIOSENSE_ENROLMENT_CNN",
                   "run/consume --enrolment-cnn/--no-enrolment-cnn",
                   "An enrolment photo where no face is found gets one look by the CNN detector"));
   t.back().apply = [](const Value& v, Targets& x) {

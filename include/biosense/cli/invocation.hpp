@@ -131,8 +131,9 @@ struct DecisionOptions {
   /// `evaluate`'s CNN retry.
   DetectionOptions detection{Detector::Hog, 1, Detector::Cnn, -1, 1, true};
   /// Enrolment photos where the detection finds no face get one look by the
-  /// CNN detector (EngineOptions::cnn_for_enrolment; docs/pass.md).
-  bool enrolment_cnn = true;
+  /// CNN detector (EngineOptions::cnn_for_enrolment). Off by default: the
+  /// benchmarks it approves are weak (docs/pass.md, "Enrolment photos").
+  bool enrolment_cnn = false;
   void apply_to(EngineOptions& o) const {
     detection.apply_to(o);
     o.cnn_for_enrolment = enrolment_cnn;
