@@ -215,12 +215,12 @@ TEST_CASE("the consumers and the watch take their keys from the file and the env
     CHECK_FALSE(run_of(parse_with({"run"}, "", {}, dir)).decider.enrolment_cnn);  // the default
     CHECK(run_of(parse_with({"run"}, "[detection]\nenrolment_cnn = true\n", {}, dir)).decider.enrolment_cnn);
     CHECK(run_of(parse_with({"run", "--enrolment-cnn"}, "", {}, dir)).decider.enrolment_cnn);
-    CHECK_FALSE(
-        run_of(parse_with({"run", "--no-enrolment-cnn"}, "[detection]\nenrolment_cnn = true\n", {}, dir)).decider.enrolment_cnn);
+    CHECK_FALSE(run_of(parse_with({"run", "--no-enrolment-cnn"}, "[detection]\nenrolment_cnn = true\n", {}, dir))
+                    .decider.enrolment_cnn);
     const auto c = parse_with({"compare", "k", "u"}, detection, {}, dir);
     REQUIRE(c.invocation);
     CHECK(std::get<CompareOptions>(c.invocation->command).upsample == 1);  // compare.upsample, not detection
-    CHECK_FALSE(std::get<CompareOptions>(c.invocation->command).mirror);    // face_recognition's numbers
+    CHECK_FALSE(std::get<CompareOptions>(c.invocation->command).mirror);   // face_recognition's numbers
     CHECK_THAT(config_error(parse_with({"run"}, "[detection]\ndetector = \"mmod\"\n", {}, dir)),
                Catch::Contains("detection.detector"));
   }

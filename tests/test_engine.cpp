@@ -219,7 +219,7 @@ TEST_CASE("the CNN retry finds the LFW faces HOG misses, and jitters stay close"
   CHECK(std::get<FaceAnalysis>(pass_engine.analyze(photo)).faces.empty());
   const auto enrolled = std::get<FaceAnalysis>(pass_engine.analyze_enrolment(photo)).faces;
   REQUIRE(enrolled.size() == 1);
-  CHECK(face_distance(enrolled[0].encoding, faces[0].encoding) < 1e-6);  // the same face as the retry's
+  CHECK(face_distance(enrolled[0].encoding, faces[0].encoding) < 1e-6);         // the same face as the retry's
   CHECK(std::get<FaceAnalysis>(plain.analyze_enrolment(photo)).faces.empty());  // off: as analyze()
 
   // The same person's other photo is within the tolerance; a jittered
@@ -289,8 +289,8 @@ TEST_CASE("mirrored encodings are the mean of a chip's and its mirror image's, a
   const double mirror_moves = face_distance(mirror_photo, one(mirrored, flipped));
   INFO("a flip moves the plain encoding " << plain_moves << ", the mirrored one " << mirror_moves);
   CHECK(mirror_moves < plain_moves * 0.75);
-  CHECK(face_distance(mirror_photo, plain_photo) > 0.01);  // it is not the plain encoding...
-  CHECK(face_distance(mirror_photo, plain_photo) < 0.15);  // ...but the same face
+  CHECK(face_distance(mirror_photo, plain_photo) > 0.01);           // it is not the plain encoding...
+  CHECK(face_distance(mirror_photo, plain_photo) < 0.15);           // ...but the same face
   CHECK(face_distance(one(mirrored, photo), mirror_photo) == 0.0);  // deterministic
 }
 

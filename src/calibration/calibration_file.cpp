@@ -39,9 +39,7 @@ void check_isotonic(const IsotonicCurve& c, const std::string& source) {
 
 }  // namespace
 
-const char* shipped_calibration_json(bool mirror) {
-  return mirror ? kShippedCalibration : kShippedCalibrationNoMirror;
-}
+const char* shipped_calibration_json(bool mirror) { return mirror ? kShippedCalibration : kShippedCalibrationNoMirror; }
 
 std::string to_json(const CalibrationSpec& s) {
   nlohmann::ordered_json j;
@@ -128,8 +126,7 @@ std::unique_ptr<Calibration> make_calibration(const CalibrationSpec& spec) {
 }
 
 std::unique_ptr<Calibration> load_calibration(const std::string& path, bool mirror) {
-  if (path.empty())
-    return make_calibration(parse_calibration(shipped_calibration_json(mirror), "shipped calibration"));
+  if (path.empty()) return make_calibration(parse_calibration(shipped_calibration_json(mirror), "shipped calibration"));
   std::ifstream in(path);
   if (!in) throw CalibrationError(path + ": cannot open the calibration file");
   std::ostringstream text;

@@ -102,8 +102,9 @@ CLI::App* add_compare(CLI::App& app, CompareOptions& o) {
   cmd->add_option("--upsample", o.upsample, "HOG upsampling passes (finds smaller faces, slower)")
       ->check(CLI::Range(0, 3))
       ->capture_default_str();
-  cmd->add_flag("--mirror", o.mirror,
-                "Average each encoding with its mirror image's, as the pass does (default: face_recognition's numbers)");
+  cmd->add_flag(
+      "--mirror", o.mirror,
+      "Average each encoding with its mirror image's, as the pass does (default: face_recognition's numbers)");
   return cmd;
 }
 

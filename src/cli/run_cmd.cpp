@@ -42,7 +42,9 @@ std::string describe(const Decision& d) {
 class PassRunner {
  public:
   PassRunner(const CommandContext& ctx, const RunOptions& o, const std::atomic<bool>& stop)
-      : ctx_(ctx), options_(o), calibration_(load_calibration(ctx.global.calibration_file, o.decider.detection.mirror)) {
+      : ctx_(ctx),
+        options_(o),
+        calibration_(load_calibration(ctx.global.calibration_file, o.decider.detection.mirror)) {
     url_ = resolve_db_url_from_environment(ctx.global.db_url);
     shown_ = parse_db_url(url_).redacted();  // UsageError before loading anything
     const int threads = resolve_threads(o.threads);

@@ -77,15 +77,14 @@ std::vector<AnalysisResult> Decider::analyze(bool enrolment, const std::vector<c
                                              const std::vector<std::filesystem::path>& files, double& seconds) {
   const auto start = Clock::now();
   std::vector<AnalysisResult> results(photos.size());
-  parallel_for(photos.size(), static_cast<int>(engines_.size()), lend_each(engines_),
-               [&](FaceEngine* engine, std::size_t i) {
-                 const auto look = [&](const Bytes& bytes) {
-                   return enrolment ? engine->analyze_enrolment(bytes) : engine->analyze(bytes);
-                 };
-                 // The engine reads the staged file, as the user's folder design has it.
-                 results[i] = !files.empty() && !files[i].empty() ? look(read_staged(files[i], *photos[i]))
-                                                                  : look(*photos[i]);
-               });
+  parallel_for(
+      photos.size(), static_cast<int>(engines_.size()), lend_each(engines_), [&](FaceEngine* engine, std::size_t i) {
+        const auto look = [&](const Bytes& bytes) {
+          return enrolment ? engine->analyze_enrolment(bytes) : engine->analyze(bytes);
+        };
+        // The engine reads the staged file, as the user's folder design has it.
+        results[i] = !files.empty() && !files[i].empty() ? look(read_staged(files[i], *photos[i])) : look(*photos[i]);
+      });
   seconds += seconds_since(start);
   return results;
 }
