@@ -64,7 +64,7 @@ struct DetectionOptions {
   int retry_upsample = 0;  ///< -1: no second try when no face is found
   int jitters = 1;
   /// Average each face's encoding with its mirror image's: +0.6 points of LFW
-  /// accuracy for ~10% more time (docs/accuracy.md); --no-mirror gives
+  /// accuracy for 9% more pass time (docs/accuracy.md); --no-mirror gives
   /// face_recognition's exact numbers. The shipped calibration follows it.
   bool mirror = true;
   /// "hog 0, retry cnn 0" / "hog 1, no retry": for calibration files and logs.

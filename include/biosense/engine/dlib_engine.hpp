@@ -26,9 +26,8 @@ struct EngineOptions {
   Detector retry_detector = Detector::Hog;
   int retry_upsample = -1;
   /// analyze_enrolment(): when the detection above finds no face, one more
-  /// look with the CNN detector (upsample 0). An enrolment photo is decided
-  /// once per agent, and a wrong NO_FACES_FOUND fails every snapshot of the
-  /// agent until they enrol again (docs/pass.md).
+  /// look with the CNN detector (upsample 0). The pass leaves it off unless
+  /// asked: the benchmarks it approves are weak (docs/pass.md).
   bool cnn_for_enrolment = false;
   /// Encodings averaged over this many randomly jittered copies of each
   /// chip (face_recognition's num_jitters); 1 encodes the chip as it is.
