@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "biosense/calibration/calibration_file.hpp"
 #include "biosense/compare/compare.hpp"
 #include "biosense/compare/writer.hpp"
 #include "support/engine_support.hpp"
@@ -139,6 +140,48 @@ TEST_CASE("compare answers the misc photos right", "[compare][slow]") {
   // Input order is kept whatever the thread count.
   CHECK(r.out.find("blank.png") < r.out.find("garbage.jpg"));
   CHECK(r.out.find("obama2.jpg") < r.out.find("two_people.jpg"));
+}
+
+TEST_CASE("compare --mirror: the pass's encodings and their calibration, the same answers on the misc photos",
+          "[compare][slow]") {
+  biosense::test::TempDir known, unknown;
+  const auto misc = data_file("misc/face_recognition");
+  std::filesystem::copy_file(misc / "obama.jpg", known / "obama.jpg");
+  std::filesystem::copy_file(misc / "biden.jpg", known / "biden.jpg");
+  for (const char* f : {"obama2.jpg", "two_people.jpg", "kit_with_rose.jpg"})
+    std::filesystem::copy_file(misc / f, unknown / f);
+  /// obama2.jpg's line: "file,obama,DISTANCE,CONFIDENCE" -> {distance, confidence}.
+  const auto obama2 = [](const std::string& out) {
+    std::istringstream in(out);
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.find("obama2.jpg,obama,") == std::string::npos) continue;
+      std::istringstream cells(line.substr(line.find(",obama,") + 7));
+      std::string distance, confidence;
+      std::getline(cells, distance, ',');
+      std::getline(cells, confidence, ',');
+      return std::make_pair(std::stod(distance), std::stod(confidence));
+    }
+    FAIL("no obama2.jpg,obama line in: " << out);
+    return std::make_pair(0.0, 0.0);
+  };
+  std::map<bool, std::pair<double, double>> seen;
+  for (const bool mirror : {false, true}) {
+    std::vector<std::string> args{"compare", "--show-distance", known.path().string(), unknown.path().string()};
+    if (mirror) args.insert(args.begin() + 1, "--mirror");
+    const auto r = run_biosense(args);
+    INFO("mirror " << mirror << ": " << r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    const auto names = names_by_file(r.out);
+    using Names = std::multiset<std::string>;
+    CHECK(names.at("obama2.jpg") == Names{"obama"});
+    CHECK(names.at("two_people.jpg") == Names{"biden", "obama"});
+    CHECK(names.at("kit_with_rose.jpg") == Names{"unknown_person", "unknown_person"});
+    seen[mirror] = obama2(r.out);
+    // The confidence comes from the calibration fit with the same encodings.
+    CHECK(seen[mirror].second == Approx(load_calibration("", mirror)->percent(seen[mirror].first)).margin(0.01));
+  }
+  CHECK(seen[true].first != Approx(seen[false].first).margin(1e-4));  // other encodings, another distance
 }
 
 TEST_CASE("compare warns about known photos with no face or several", "[compare][slow]") {
