@@ -239,6 +239,46 @@ TEST_CASE("the shipped calibrations load, fall with distance and say what they w
   CHECK(with.logistic.midpoint < without.logistic.midpoint);
 }
 
+TEST_CASE("a calibration file fit on the other encodings is named in a warning", "[calibration]") {
+  biosense::test::TempDir dir;
+  CalibrationSpec spec = parse_calibration(shipped_calibration_json(false), "shipped");
+  const auto write = [&](const std::string& name) {
+    std::ofstream(dir / name) << to_json(spec);
+    return (dir / name).string();
+  };
+  const std::string plain = write("plain.json");
+  spec.fitted_on.mirror = true;
+  const std::string mirrored = write("mirrored.json");
+
+  CHECK(calibration_mismatch(plain, false).empty());
+  CHECK(calibration_mismatch(mirrored, true).empty());
+  CHECK(calibration_mismatch("", true).empty());  // the shipped one follows the setting
+  CHECK(calibration_mismatch("", false).empty());
+  CHECK_THAT(calibration_mismatch(plain, true),
+             Catch::Contains(plain) && Catch::Contains("--no-mirror") && Catch::Contains("biosense calibrate"));
+  CHECK_THAT(calibration_mismatch(mirrored, false), Catch::Contains("run with --mirror"));
+  // A file from before the mirror key counts as unmirrored.
+  std::ofstream(dir / "old.json") << R"({"format":"biosense-calibration","format_version":1,"model_version":")"
+                                  << kModelVersion
+                                  << R"(","method":"logistic","logistic":{"slope":40,"midpoint":0.6}})";
+  CHECK_FALSE(calibration_mismatch((dir / "old.json").string(), true).empty());
+  CHECK_THROWS_AS(calibration_mismatch((dir / "missing.json").string(), true), CalibrationError);
+
+  // The commands say it: compare makes unmirrored encodings unless --mirror.
+  const auto misc = data_file("misc/face_recognition");
+  const std::vector<std::string> compare{"compare", (misc / "obama.jpg").string(), (misc / "obama2.jpg").string()};
+  auto with = [&](const std::string& file, std::vector<std::string> args) {
+    args.insert(args.begin(), {"--calibration", file});
+    return run_biosense(args);
+  };
+  const auto warned = with(mirrored, compare);
+  REQUIRE(warned.exit_code == 0);
+  CHECK_THAT(warned.err, Catch::Contains("was fit on mirrored encodings"));
+  const auto quiet = with(plain, compare);
+  REQUIRE(quiet.exit_code == 0);
+  CHECK_THAT(quiet.err, !Catch::Contains("was fit on"));
+}
+
 TEST_CASE("the reference curves match the formulas they come from", "[calibration]") {
   const auto table = make_user_table_calibration();
   CHECK(table->probability_same(0.05) == 1.0);

@@ -60,6 +60,7 @@ int run_compare(const CommandContext& ctx, const CompareOptions& options) {
   engine_options.mirror = options.mirror;
   EnginePool pool(Models::load(ctx.global.models_dir), engine_options, threads);
   const auto calibration = load_calibration(ctx.global.calibration_file, options.mirror);
+  if (const auto w = calibration_mismatch(ctx.global.calibration_file, options.mirror); !w.empty()) ctx.log.warn(w);
 
   // Like the face_recognition CLI: known photos at full size, unknown ones
   // shrunk to at most 1600 px before detection.

@@ -51,6 +51,8 @@ int run_consume(const CommandContext& ctx, const ConsumeOptions& o) {
   std::vector<std::unique_ptr<DlibEngine>> engines;
   for (int i = 0; i < o.consumers; ++i) engines.push_back(std::make_unique<DlibEngine>(models, engine));
   const auto calibration = load_calibration(ctx.global.calibration_file, o.decider.detection.mirror);  // as `run`
+  if (const auto w = calibration_mismatch(ctx.global.calibration_file, o.decider.detection.mirror); !w.empty())
+    ctx.log.warn(w);
 
   queue::ConsumerOptions base;
   base.queues = bindings(o);

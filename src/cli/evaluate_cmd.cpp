@@ -135,6 +135,7 @@ void write_scores(const std::string& path, const cli::ScoredPairsFile& in, const
 
 int run_evaluate(const CommandContext& ctx, const EvaluateOptions& o) {
   const auto calibration = load_calibration(ctx.global.calibration_file, o.detection.mirror);  // fail early
+  if (const auto w = calibration_mismatch(ctx.global.calibration_file, o.detection.mirror); !w.empty()) ctx.log.warn(w);
   const auto in = cli::score_pairs_file(ctx, o.pairs, o.images, o.cpus, o.detection);
   const Evaluation e = evaluate_pairs(in.scored.pairs, o.tolerance, *calibration, in.file.folds);
   const auto curves = other_curves(in.scored.pairs);

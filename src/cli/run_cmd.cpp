@@ -45,6 +45,8 @@ class PassRunner {
       : ctx_(ctx),
         options_(o),
         calibration_(load_calibration(ctx.global.calibration_file, o.decider.detection.mirror)) {
+    if (const auto w = calibration_mismatch(ctx.global.calibration_file, o.decider.detection.mirror); !w.empty())
+      ctx.log.warn(w);
     url_ = resolve_db_url_from_environment(ctx.global.db_url);
     shown_ = parse_db_url(url_).redacted();  // UsageError before loading anything
     const int threads = resolve_threads(o.threads);

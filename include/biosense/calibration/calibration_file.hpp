@@ -60,6 +60,12 @@ std::unique_ptr<Calibration> make_calibration(const CalibrationSpec& spec);
 /// encodings made with (`mirror`) or without mirror images.
 std::unique_ptr<Calibration> load_calibration(const std::string& path, bool mirror);
 
+/// A warning when the calibration file at `path` was fit on encodings made
+/// another way than `mirror` says (fitted_on.mirror; older files: unmirrored);
+/// empty when they agree or `path` is empty (the shipped one always agrees).
+/// Throws CalibrationError as load_calibration() does.
+std::string calibration_mismatch(const std::string& path, bool mirror);
+
 /// A shipped calibration's text, as at build time: models/calibration.json
 /// (`mirror`, the default of the pass and `evaluate`) or
 /// models/calibration-no-mirror.json (face_recognition's encodings: `compare`).
