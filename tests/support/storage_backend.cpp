@@ -46,10 +46,18 @@ class MariaDbDatabase {
     admin_.sql() << fmt::format("CREATE DATABASE `{}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin", name_);
   }
   ~MariaDbDatabase() {
+    const std::string drop = fmt::format("DROP DATABASE IF EXISTS `{}`", name_);
     try {
-      admin_.sql() << fmt::format("DROP DATABASE IF EXISTS `{}`", name_);
-    } catch (const std::exception& e) {
-      WARN("could not drop test database " << name_ << ": " << e.what());
+      admin_.sql() << drop;
+    } catch (const std::exception&) {
+      // The outage tests kill connections or restart the server, the admin
+      // connection's too: connect again rather than leave the database behind.
+      try {
+        admin_.sql().reconnect();
+        admin_.sql() << drop;
+      } catch (const std::exception& e) {
+        WARN("could not drop test database " << name_ << ": " << e.what());
+      }
     }
   }
   MariaDbDatabase(const MariaDbDatabase&) = delete;
