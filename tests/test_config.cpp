@@ -184,7 +184,7 @@ TEST_CASE("the consumers and the watch take their keys from the file and the env
   SECTION("detection: run, reprocess and consume; compare keeps its own upsampling") {
     const std::string detection =
         "[detection]\ndetector = \"cnn\"\nupsample = 2\nretry_upsample = 1\n"
-        "retry_detector = \"hog\"\njitters = 3\nmirror = false\n";
+        "retry_detector = \"cnn\"\njitters = 3\nmirror = false\n";
     for (const auto& args : std::vector<std::vector<std::string>>{{"run"}, {"reprocess", "--ids", "1"}, {"consume"}}) {
       const auto p = parse_with(args, detection, {{"BIOSENSE_JITTERS", "2"}}, dir);
       INFO(args[0] << ": " << p.message);
@@ -201,7 +201,7 @@ TEST_CASE("the consumers and the watch take their keys from the file and the env
           p.invocation->command);
       CHECK(d.detector == Detector::Cnn);
       CHECK(d.upsample == 2);
-      CHECK(d.retry_detector == Detector::Hog);
+      CHECK(d.retry_detector == Detector::Cnn);
       CHECK(d.retry_upsample == 1);
       CHECK(d.jitters == 2);  // the environment over the file
       CHECK_FALSE(d.mirror);
@@ -213,6 +213,8 @@ TEST_CASE("the consumers and the watch take their keys from the file and the env
     CHECK(run_of(parse_with({"run"}, "", {}, dir)).decider.detection.mirror);  // the default
     CHECK_FALSE(run_of(parse_with({"run", "--no-mirror"}, "", {}, dir)).decider.detection.mirror);
     CHECK_FALSE(run_of(parse_with({"run"}, "", {}, dir)).decider.enrolment_cnn);  // the default
+    const DetectionOptions defaults = run_of(parse_with({"run"}, "", {}, dir)).decider.detection;
+    CHECK(defaults.describe() == "hog 1, retry hog 0");  // face_recognition's, then one look at upsample 0
     CHECK(run_of(parse_with({"run"}, "[detection]\nenrolment_cnn = true\n", {}, dir)).decider.enrolment_cnn);
     CHECK(run_of(parse_with({"run", "--enrolment-cnn"}, "", {}, dir)).decider.enrolment_cnn);
     CHECK_FALSE(run_of(parse_with({"run", "--no-enrolment-cnn"}, "[detection]\nenrolment_cnn = true\n", {}, dir))

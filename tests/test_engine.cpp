@@ -190,7 +190,7 @@ TEST_CASE("missing or corrupt model files are a ModelError naming the file", "[e
 }
 
 TEST_CASE("the CNN retry finds the LFW faces HOG misses, and jitters stay close", "[engine][slow]") {
-  // HOG misses this tilted face at any upsampling (docs/accuracy.md).
+  // HOG misses this tilted face at upsample 1 (face_recognition's setting).
   const Bytes photo = read_bytes(data_file("lfw-view1/images/Arlen_Specter/Arlen_Specter_0003.jpg"));
   EngineOptions hog;
   DlibEngine plain(shared_models(), hog);
@@ -236,6 +236,40 @@ TEST_CASE("the CNN retry finds the LFW faces HOG misses, and jitters stay close"
   const double moved = face_distance(jitter_other[0].encoding, plain_other[0].encoding);
   CHECK(moved > 0.0);
   CHECK(moved < 0.15);
+}
+
+TEST_CASE("a HOG retry at upsample 0 finds a face that upsample 1 misses, and only then looks", "[engine]") {
+  // CelebA 118757.jpg (306x400): found at the photo's own scale, at no level
+  // of upsample 1's pyramid (docs/accuracy.md, celeba-dev detection table).
+  const Bytes photo = read_bytes(data_file("celeba-dev/images/118757.jpg"));
+  EngineOptions once;  // face_recognition's: HOG at upsample 1, no second look
+  DlibEngine plain(shared_models(), once);
+  CHECK(std::get<FaceAnalysis>(plain.analyze(photo)).faces.empty());
+
+  EngineOptions twice = once;
+  twice.retry_detector = Detector::Hog;
+  twice.retry_upsample = 0;
+  CHECK_FALSE(twice.uses_cnn());
+  DlibEngine retrying(shared_models(), twice);
+  const auto faces = std::get<FaceAnalysis>(retrying.analyze(photo)).faces;
+  REQUIRE(faces.size() == 1);
+  CHECK(faces[0].box.width() > 60);  // a portrait's face, inside the photo
+  CHECK(faces[0].box.left >= 0);
+  CHECK(faces[0].box.right < 306);
+
+  // Where upsample 1 finds faces, the retry never runs: the same faces.
+  const Bytes two = read_bytes(data_file("misc/face_recognition/two_people.jpg"));
+  const auto first = std::get<FaceAnalysis>(plain.analyze(two)).faces;
+  const auto again = std::get<FaceAnalysis>(retrying.analyze(two)).faces;
+  REQUIRE(first.size() == 2);
+  REQUIRE(again.size() == first.size());
+  for (std::size_t i = 0; i < first.size(); ++i) {
+    CHECK(again[i].box.left == first[i].box.left);
+    CHECK(again[i].box.top == first[i].box.top);
+    CHECK(again[i].box.right == first[i].box.right);
+    CHECK(again[i].box.bottom == first[i].box.bottom);
+    CHECK(face_distance(again[i].encoding, first[i].encoding) == 0.0);
+  }
 }
 
 TEST_CASE("the encoding version names how encodings are made", "[engine]") {

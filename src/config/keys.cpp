@@ -173,14 +173,14 @@ std::vector<KeySpec> build_table() {
     deciders(x, [&](DecisionOptions& r) { r.detection.upsample = static_cast<int>(integer(v)); });
   };
   t.back().read = [](const Targets& x) -> Value { return static_cast<long long>(x.run.decider.detection.upsample); };
-  t.push_back(key("detection.retry_detector", K::Choice, "cnn", "BIOSENSE_RETRY_DETECTOR",
+  t.push_back(key("detection.retry_detector", K::Choice, "hog", "BIOSENSE_RETRY_DETECTOR",
                   "run/consume --retry-detector", "Detector for the second try when the first finds no face"));
   t.back().choices = {"hog", "cnn"};
   t.back().apply = [](const Value& v, Targets& x) {
     deciders(x, [&](DecisionOptions& r) { r.detection.retry_detector = detector(v); });
   };
   t.back().read = [](const Targets& x) -> Value { return detector_name(x.run.decider.detection.retry_detector); };
-  t.push_back(ranged(key("detection.retry_upsample", K::Integer, "-1", "BIOSENSE_RETRY_UPSAMPLE",
+  t.push_back(ranged(key("detection.retry_upsample", K::Integer, "0", "BIOSENSE_RETRY_UPSAMPLE",
                          "run/consume --retry-upsample", "Upsampling of the second try; -1: no second try"),
                      -1, 3));
   t.back().apply = [](const Value& v, Targets& x) {
