@@ -281,7 +281,8 @@ TEST_CASE("SIGINT during a single pass: the chunk finishes, the rest stays pendi
   CHECK(done + count_status(*b, ImageKind::Stream, ids, {"N"}) == ids.size());
 }
 
-TEST_CASE("the pass's detection settings: the CNN as second look decides a face HOG misses, by flag or by key", "[run][slow]") {
+TEST_CASE("the pass's detection settings: the CNN as second look decides a face HOG misses, by flag or by key",
+          "[run][slow]") {
   // Saeb_Erekat_0002: a face HOG misses at upsample 1 and at 0, the default
   // detection's two looks; the CNN finds it (0.44 from his 0001).
   const Bytes enrol = read_bytes(data_file("lfw-view1/images/Saeb_Erekat/Saeb_Erekat_0001.jpg"));
