@@ -125,9 +125,7 @@ std::unique_ptr<Calibration> make_calibration(const CalibrationSpec& spec) {
   return make_isotonic_calibration(spec.isotonic, std::move(name));
 }
 
-namespace {
-
-CalibrationSpec read_spec(const std::string& path, bool mirror) {
+CalibrationSpec read_calibration(const std::string& path, bool mirror) {
   if (path.empty()) return parse_calibration(shipped_calibration_json(mirror), "shipped calibration");
   std::ifstream in(path);
   if (!in) throw CalibrationError(path + ": cannot open the calibration file");
@@ -136,16 +134,16 @@ CalibrationSpec read_spec(const std::string& path, bool mirror) {
   return parse_calibration(text.str(), path);
 }
 
-}  // namespace
-
 std::unique_ptr<Calibration> load_calibration(const std::string& path, bool mirror) {
-  return make_calibration(read_spec(path, mirror));
+  return make_calibration(read_calibration(path, mirror));
 }
 
 std::string calibration_mismatch(const std::string& path, bool mirror) {
-  if (path.empty()) return {};
-  const CalibrationSpec spec = read_spec(path, mirror);
-  if (spec.fitted_on.mirror == mirror) return {};
+  return path.empty() ? std::string{} : calibration_mismatch(read_calibration(path, mirror), path, mirror);
+}
+
+std::string calibration_mismatch(const CalibrationSpec& spec, const std::string& path, bool mirror) {
+  if (path.empty() || spec.fitted_on.mirror == mirror) return {};
   return fmt::format(
       "{} was fit on {} encodings, but this run makes {} ones; its confidences will be off (mirrored distances run "
       "about 0.02 smaller): refit it with `biosense calibrate{}`, or run with {}",

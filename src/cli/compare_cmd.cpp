@@ -7,13 +7,13 @@
 
 #include <fmt/format.h>
 
-#include "biosense/calibration/calibration_file.hpp"
 #include "biosense/cli/commands.hpp"
 #include "biosense/cli/exit_code.hpp"
 #include "biosense/compare/compare.hpp"
 #include "biosense/engine/dlib_engine.hpp"
 #include "biosense/engine/engine_pool.hpp"
 #include "biosense/util/parallel.hpp"
+#include "calibration_choice.hpp"
 
 namespace biosense {
 namespace {
@@ -59,8 +59,7 @@ int run_compare(const CommandContext& ctx, const CompareOptions& options) {
   engine_options.upsample = options.upsample;
   engine_options.mirror = options.mirror;
   EnginePool pool(Models::load(ctx.global.models_dir), engine_options, threads);
-  const auto calibration = load_calibration(ctx.global.calibration_file, options.mirror);
-  if (const auto w = calibration_mismatch(ctx.global.calibration_file, options.mirror); !w.empty()) ctx.log.warn(w);
+  const auto calibration = cli::load_calibration_for(ctx, options.mirror);
 
   // Like the face_recognition CLI: known photos at full size, unknown ones
   // shrunk to at most 1600 px before detection.

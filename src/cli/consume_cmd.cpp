@@ -7,7 +7,6 @@
 
 #include <fmt/format.h>
 
-#include "biosense/calibration/calibration_file.hpp"
 #include "biosense/cli/commands.hpp"
 #include "biosense/cli/exit_code.hpp"
 #include "biosense/engine/dlib_engine.hpp"
@@ -15,6 +14,7 @@
 #include "biosense/storage/db_url.hpp"
 #include "biosense/util/parallel.hpp"
 #include "biosense/util/signals.hpp"
+#include "calibration_choice.hpp"
 
 namespace biosense {
 namespace {
@@ -50,9 +50,7 @@ int run_consume(const CommandContext& ctx, const ConsumeOptions& o) {
   const auto models = Models::load(ctx.global.models_dir, engine.uses_cnn());
   std::vector<std::unique_ptr<DlibEngine>> engines;
   for (int i = 0; i < o.consumers; ++i) engines.push_back(std::make_unique<DlibEngine>(models, engine));
-  const auto calibration = load_calibration(ctx.global.calibration_file, o.decider.detection.mirror);  // as `run`
-  if (const auto w = calibration_mismatch(ctx.global.calibration_file, o.decider.detection.mirror); !w.empty())
-    ctx.log.warn(w);
+  const auto calibration = cli::load_calibration_for(ctx, o.decider.detection.mirror);  // as `run`
 
   queue::ConsumerOptions base;
   base.queues = bindings(o);

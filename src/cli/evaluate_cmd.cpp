@@ -7,10 +7,10 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "biosense/calibration/calibration_file.hpp"
 #include "biosense/calibration/fit.hpp"
 #include "biosense/cli/errors.hpp"
 #include "biosense/cli/exit_code.hpp"
+#include "calibration_choice.hpp"
 #include "pair_scoring.hpp"
 
 namespace biosense {
@@ -134,8 +134,7 @@ void write_scores(const std::string& path, const cli::ScoredPairsFile& in, const
 }  // namespace
 
 int run_evaluate(const CommandContext& ctx, const EvaluateOptions& o) {
-  const auto calibration = load_calibration(ctx.global.calibration_file, o.detection.mirror);  // fail early
-  if (const auto w = calibration_mismatch(ctx.global.calibration_file, o.detection.mirror); !w.empty()) ctx.log.warn(w);
+  const auto calibration = cli::load_calibration_for(ctx, o.detection.mirror);  // fail before the long part
   const auto in = cli::score_pairs_file(ctx, o.pairs, o.images, o.cpus, o.detection);
   const Evaluation e = evaluate_pairs(in.scored.pairs, o.tolerance, *calibration, in.file.folds);
   const auto curves = other_curves(in.scored.pairs);

@@ -6,7 +6,6 @@
 
 #include <fmt/format.h>
 
-#include "biosense/calibration/calibration_file.hpp"
 #include "biosense/cli/commands.hpp"
 #include "biosense/cli/exit_code.hpp"
 #include "biosense/engine/dlib_engine.hpp"
@@ -16,6 +15,7 @@
 #include "biosense/util/json.hpp"
 #include "biosense/util/parallel.hpp"
 #include "biosense/util/signals.hpp"
+#include "calibration_choice.hpp"
 
 namespace biosense {
 namespace {
@@ -42,11 +42,7 @@ std::string describe(const Decision& d) {
 class PassRunner {
  public:
   PassRunner(const CommandContext& ctx, const RunOptions& o, const std::atomic<bool>& stop)
-      : ctx_(ctx),
-        options_(o),
-        calibration_(load_calibration(ctx.global.calibration_file, o.decider.detection.mirror)) {
-    if (const auto w = calibration_mismatch(ctx.global.calibration_file, o.decider.detection.mirror); !w.empty())
-      ctx.log.warn(w);
+      : ctx_(ctx), options_(o), calibration_(cli::load_calibration_for(ctx, o.decider.detection.mirror)) {
     url_ = resolve_db_url_from_environment(ctx.global.db_url);
     shown_ = parse_db_url(url_).redacted();  // UsageError before loading anything
     const int threads = resolve_threads(o.threads);

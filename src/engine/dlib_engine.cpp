@@ -221,9 +221,7 @@ FaceAnalysis DlibEngine::analyze_image(const RgbImage& original, bool enrolment)
     if (boxes.empty() && options_.retry_upsample >= 0)
       boxes = detect_faces(*state_, models_, *image, options_.retry_detector, options_.retry_upsample,
                            options_.cnn_max_dimension);
-    const bool cnn_looked = options_.detector == Detector::Cnn ||
-                            (options_.retry_upsample >= 0 && options_.retry_detector == Detector::Cnn);
-    if (boxes.empty() && enrolment && options_.cnn_for_enrolment && !cnn_looked)
+    if (boxes.empty() && enrolment && options_.cnn_for_enrolment && !options_.detects_with_cnn())
       boxes = detect_faces(*state_, models_, *image, Detector::Cnn, 0, options_.cnn_max_dimension);
   }
   if (boxes.empty()) return result;

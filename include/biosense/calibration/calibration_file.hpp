@@ -56,14 +56,19 @@ CalibrationSpec parse_calibration(const std::string& text, const std::string& so
 /// The Calibration a spec describes; its name() is "<method>:<fitted_on.source>".
 std::unique_ptr<Calibration> make_calibration(const CalibrationSpec& spec);
 
-/// The calibration at `path`, or, when `path` is empty, the shipped one for
-/// encodings made with (`mirror`) or without mirror images.
+/// The spec of the calibration file at `path`, or, when `path` is empty, of
+/// the shipped one for encodings made with (`mirror`) or without mirror images.
+/// Throws CalibrationError when the file cannot be read or is not valid.
+CalibrationSpec read_calibration(const std::string& path, bool mirror);
+
+/// make_calibration(read_calibration(path, mirror)).
 std::unique_ptr<Calibration> load_calibration(const std::string& path, bool mirror);
 
-/// A warning when the calibration file at `path` was fit on encodings made
-/// another way than `mirror` says (fitted_on.mirror; older files: unmirrored);
-/// empty when they agree or `path` is empty (the shipped one always agrees).
-/// Throws CalibrationError as load_calibration() does.
+/// A warning when `spec`, read from `path`, was fit on encodings made another
+/// way than `mirror` says (fitted_on.mirror; older files: unmirrored); empty
+/// when they agree or `path` is empty (the shipped one always agrees).
+std::string calibration_mismatch(const CalibrationSpec& spec, const std::string& path, bool mirror);
+/// The same for the file at `path`; throws as read_calibration() does.
 std::string calibration_mismatch(const std::string& path, bool mirror);
 
 /// A shipped calibration's text, as at build time: models/calibration.json

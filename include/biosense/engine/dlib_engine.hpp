@@ -48,9 +48,12 @@ struct EngineOptions {
   long cnn_max_dimension = 800;
   ImageLimits limits;
 
-  bool uses_cnn() const {
-    return detector == Detector::Cnn || (retry_upsample >= 0 && retry_detector == Detector::Cnn) || cnn_for_enrolment;
+  /// The CNN is the detector or the second try's: every photo may meet it.
+  bool detects_with_cnn() const {
+    return detector == Detector::Cnn || (retry_upsample >= 0 && retry_detector == Detector::Cnn);
   }
+  /// The CNN weights are needed (detection, or the enrolment look).
+  bool uses_cnn() const { return detects_with_cnn() || cnn_for_enrolment; }
 };
 
 /// Time spent per stage, summed over every image this engine analysed.
