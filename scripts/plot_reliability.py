@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Draws docs/img/reliability.svg from `biosense evaluate --scores` CSV files.
 
-Left panel: distance -> confidence for the calibrated curve (read off the
-scores' confidence column), the user's lookup table and face_recognition's
-wiki formula, over the share of same-person pairs observed per distance bin.
+Left panel: distance -> confidence for the calibrated curve (each pair's
+confidence from the scores' confidence column, a dot per pair: it reads the
+pair's mirror gaps too, so pairs at one distance can differ), the user's
+lookup table and face_recognition's wiki formula, over the share of
+same-person pairs observed per distance bin.
 Right panel: reliability diagram (10 equal-width confidence bins) of each
 curve on the same pairs: a perfectly calibrated curve follows the diagonal.
 
@@ -88,8 +90,9 @@ def main():
                        f'<title>{len(inb)} pairs</title></circle>')
     pts = sorted((d, c) for d, _, c in rows)
     curves = [("calibrated", lambda d, p=pts: None), ("user table", user_table), ("face_recognition wiki", wiki)]
-    cal_path = " ".join(f"{sx(d):.1f},{sy(c):.1f}" for d, c in pts if d <= 1.2)
-    svg.append(f'<polyline points="{cal_path}" fill="none" stroke="{COLOURS[0]}" stroke-width="2.5"/>')
+    for d, c in pts:
+        if d <= 1.2:
+            svg.append(f'<circle cx="{sx(d):.1f}" cy="{sy(c):.1f}" r="1.4" fill="{COLOURS[0]}" fill-opacity="0.5"/>')
     for k, (name, f) in enumerate(curves[1:], start=1):
         path = " ".join(f"{sx(i / 500 * 1.2):.1f},{sy(f(i / 500 * 1.2)):.1f}" for i in range(501))
         svg.append(f'<polyline points="{path}" fill="none" stroke="{COLOURS[k]}" stroke-width="1.8"/>')

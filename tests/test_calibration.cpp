@@ -37,6 +37,21 @@ std::vector<LabelledDistance> synthetic(std::size_t n, double slope, double midp
   return data;
 }
 
+/// As synthetic(), with each pair's mirror gaps uniform on [0.2, 0.6] (mean
+/// 0.4) and labels drawn from the curve with a gap term of weight `weight`.
+std::vector<LabelledDistance> synthetic_with_gaps(std::size_t n, double slope, double midpoint, double weight,
+                                                  unsigned seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<double> dist(0.2, 1.0), gap(0.2, 0.6), u(0.0, 1.0);
+  std::vector<LabelledDistance> data;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double d = dist(rng), g = gap(rng);
+    const double p = 1.0 / (1.0 + std::exp(slope * (d - midpoint) - weight * (g - 0.4)));
+    data.push_back({d, u(rng) < p, g});
+  }
+  return data;
+}
+
 PairsFile parse(const std::string& text) {
   std::istringstream in(text);
   return parse_pairs(in, "pairs.txt");
@@ -51,6 +66,32 @@ TEST_CASE("a logistic fit recovers the curve the labels were drawn from", "[cali
   const LogisticParams p = fit_logistic(data);
   CHECK(p.slope == Approx(15.0).epsilon(0.08));
   CHECK(p.midpoint == Approx(0.55).margin(0.01));
+}
+
+TEST_CASE("a logistic fit with mirror gaps recovers the gap weight, and unknown gaps read as typical ones",
+          "[calibration]") {
+  const auto data = synthetic_with_gaps(40000, 15.0, 0.55, 8.0, 5);
+  const LogisticParams p = fit_logistic(data, true);
+  CHECK(p.slope == Approx(15.0).epsilon(0.08));
+  CHECK(p.midpoint == Approx(0.55).margin(0.01));
+  CHECK(p.gap_weight == Approx(8.0).epsilon(0.15));
+  CHECK(p.gap_mean == Approx(0.4).margin(0.005));  // the mean over the pairs fit on
+  // Without the gaps as an input the same labels give a distance-only curve.
+  const LogisticParams distance_only = fit_logistic(data);
+  CHECK(distance_only.gap_weight == 0.0);
+  CHECK(distance_only.slope < p.slope);  // the gaps it cannot see blur the curve
+
+  const auto c = make_logistic_calibration(p, "t");
+  CHECK(c->probability_same(0.6) == Approx(c->probability_same(0.6, p.gap_mean)));  // unknown = typical
+  CHECK(c->probability_same(0.6, 0.55) > c->probability_same(0.6, 0.25));  // hard faces lie further apart
+  CHECK(c->probability_same(0.4, 0.4) > c->probability_same(0.7, 0.4));
+  // A distance-only curve ignores gaps.
+  const auto plain = make_logistic_calibration(distance_only, "t");
+  CHECK(plain->probability_same(0.6, 0.55) == plain->probability_same(0.6));
+
+  auto missing = data;
+  missing[17].mirror_gaps.reset();
+  CHECK_THROWS_AS(fit_logistic(missing, true), std::invalid_argument);
 }
 
 TEST_CASE("a logistic fit refuses data with one label only or inverted labels", "[calibration]") {
@@ -206,6 +247,21 @@ TEST_CASE("calibration files round-trip and are refused for another model", "[ca
   CHECK(c->name() == "logistic:pairsDevTrain.txt");
   CHECK(c->probability_same(0.52) == Approx(0.5));
 
+  CHECK(nlohmann::json::parse(to_json(spec)).at("format_version") == 1);  // no gap term: readable by older builds
+  CHECK_FALSE(nlohmann::json::parse(to_json(spec)).at("logistic").contains("gap_weight"));
+
+  spec.logistic = {14.5, 0.52, 6.0, 0.38};
+  const auto json = nlohmann::json::parse(to_json(spec));
+  CHECK(json.at("format_version") == 2);
+  const auto gaps = parse_calibration(to_json(spec), "t.json");
+  CHECK(gaps.logistic.gap_weight == 6.0);
+  CHECK(gaps.logistic.gap_mean == 0.38);
+  CHECK(make_calibration(gaps)->probability_same(0.52, 0.38) == Approx(0.5));
+  CHECK(make_calibration(gaps)->probability_same(0.52, 0.48) == Approx(1.0 / (1.0 + std::exp(-0.6))));
+  auto future = json;
+  future["format_version"] = 3;
+  CHECK_THROWS_WITH(parse_calibration(future.dump(), "t.json"), Catch::Contains("format_version 3"));
+
   spec.method = "isotonic";
   spec.isotonic = {{0.3, 0.6, 0.9}, {1.0, 0.4, 0.0}};
   CHECK(make_calibration(parse_calibration(to_json(spec), "t.json"))->probability_same(0.45) == Approx(0.7));
@@ -237,6 +293,11 @@ TEST_CASE("the shipped calibrations load, fall with distance and say what they w
   const auto with = parse_calibration(shipped_calibration_json(true), "shipped");
   const auto without = parse_calibration(shipped_calibration_json(false), "shipped");
   CHECK(with.logistic.midpoint < without.logistic.midpoint);
+  // Mirrored encodings measure each face's mirror gap; the curve fit on them
+  // reads it. face_recognition's encodings have none.
+  CHECK(with.logistic.gap_weight > 0.0);
+  CHECK(with.logistic.gap_mean > 0.0);
+  CHECK(without.logistic.gap_weight == 0.0);
 }
 
 TEST_CASE("a calibration file fit on the other encodings is named in a warning", "[calibration]") {
@@ -324,8 +385,8 @@ TEST_CASE("evaluate and calibrate on 80 LFW View 1 pairs", "[calibration][slow]"
   write(dir / "pairs.txt", subset);
   const std::string images = data_file("lfw-view1/images").string();
 
-  const auto eval = run_biosense(
-      {"evaluate", "--pairs", (dir / "pairs.txt").string(), "--images", images, "--format", "json", "--cpus", "2"});
+  const auto eval = run_biosense({"evaluate", "--pairs", (dir / "pairs.txt").string(), "--images", images, "--format",
+                                  "json", "--cpus", "2", "--scores", (dir / "scores.csv").string()});
   INFO(eval.err);
   REQUIRE(eval.exit_code == 0);
   const auto j = nlohmann::json::parse(eval.out);
@@ -338,12 +399,29 @@ TEST_CASE("evaluate and calibrate on 80 LFW View 1 pairs", "[calibration][slow]"
   CHECK(j.at("auc").get<double>() >= 0.98);
   CHECK(j.at("ece").get<double>() < 0.15);
   for (const char* key : {"frr", "threshold", "failed_images", "reliability", "curves"}) CHECK(j.contains(key));
+  // The scores file: one line per pair, with the pair's mirror gaps (mirrored
+  // encodings are evaluate's default).
+  std::ifstream scores(dir / "scores.csv");
+  std::string header, row;
+  std::getline(scores, header);
+  CHECK(header == "image1,image2,same,distance,confidence,mirror_gaps");
+  int rows = 0;
+  while (std::getline(scores, row)) {
+    ++rows;
+    const double gaps = std::stod(row.substr(row.rfind(',') + 1));
+    CHECK(gaps > 0.0);
+    CHECK(gaps < 2.0);
+  }
+  CHECK(rows == 80);
 
   const auto cal = run_biosense({"calibrate", "--pairs", (dir / "pairs.txt").string(), "--images", images, "-o",
                                  (dir / "cal.json").string(), "--cpus", "2"});
   INFO(cal.err);
   REQUIRE(cal.exit_code == 0);
   CHECK_THAT(cal.out, Catch::Contains("logistic") && Catch::Contains("isotonic"));
+  // Both logistic curves are fit and reported: the distance-only one and the
+  // one reading the mirror gaps; the one written has the smaller CV log loss.
+  CHECK_THAT(cal.out, Catch::Contains("mirror-gap weight") && Catch::Contains("not written"));
   std::ifstream cal_file(dir / "cal.json");
   const auto spec = nlohmann::json::parse(cal_file);
   CHECK(spec.at("model_version") == kModelVersion);

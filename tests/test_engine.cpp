@@ -284,7 +284,8 @@ TEST_CASE("the encoding version names how encodings are made", "[engine]") {
   CHECK(encoding_version(o) == std::string(kModelVersion) + "+mirror+jitter10");
 }
 
-TEST_CASE("mirrored encodings are the mean of a chip's and its mirror image's, and blind to a flip", "[engine]") {
+TEST_CASE("mirrored encodings are the mean of a chip's and its mirror image's, blind to a flip, with a mirror gap",
+          "[engine]") {
   const Bytes bytes = read_bytes(data_file("misc/face_recognition/obama.jpg"));
   const auto decoded = decode_image(bytes, ImageLimits{});
   REQUIRE(std::holds_alternative<RgbImage>(decoded));
@@ -319,6 +320,12 @@ TEST_CASE("mirrored encodings are the mean of a chip's and its mirror image's, a
     return faces[0].encoding;
   };
   const Encoding plain_photo = one(plain, photo), mirror_photo = one(mirrored, photo);
+  // Each face's mirror gap: how far its two views' encodings lie apart (the
+  // mean is (a + b) / 2, so |a - b| = 2 |mean - a|); unset without mirroring.
+  const Face mirrored_face = mirrored.analyze_image(photo).faces.at(0);
+  REQUIRE(mirrored_face.mirror_gap);
+  CHECK(*mirrored_face.mirror_gap == Approx(2.0 * face_distance(mirror_photo, plain_photo)).margin(1e-4));
+  CHECK_FALSE(plain.analyze_image(photo).faces.at(0).mirror_gap);
   const double plain_moves = face_distance(plain_photo, one(plain, flipped));
   const double mirror_moves = face_distance(mirror_photo, one(mirrored, flipped));
   INFO("a flip moves the plain encoding " << plain_moves << ", the mirrored one " << mirror_moves);

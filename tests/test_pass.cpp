@@ -2,6 +2,7 @@
 /// code, the benchmark rules, chunking, dry-run and failures.
 #include <catch2/catch.hpp>
 
+#include "biosense/calibration/fit.hpp"
 #include "biosense/pass/pass.hpp"
 #include "support/fake_engine.hpp"
 #include "support/memory_repository.hpp"
@@ -183,6 +184,37 @@ TEST_CASE_METHOD(PassFixture, "enrolment validation: one face, large and sharp e
   const ImageRow row{ImageKind::Train, 9, "x", "", photo("faces:0.0"), 1};
   const AnalysisResult a = FakeEngine().analyze(*row.image);
   CHECK(decide_train(row, &a, strict).result == ResultCode::LowQuality);
+}
+
+TEST_CASE("a snapshot's confidence reads the closest face's and the benchmark's mirror gaps", "[pass]") {
+  const auto calibration = make_logistic_calibration({40.0, 0.6, 10.0, 0.4}, "with gaps");
+  Benchmark benchmark;
+  benchmark.state = Benchmark::State::Ready;
+  benchmark.train_img_id = 3;
+  benchmark.mirror_gap = 0.25;
+  const auto face_at = [](float x, double gap) {
+    Face f;
+    f.encoding[0] = x;
+    f.mirror_gap = gap;
+    return f;
+  };
+  FaceAnalysis analysis;
+  analysis.faces = {face_at(1.5f, 0.05), face_at(0.55f, 0.35)};  // the second is the closest
+  const AnalysisResult result = analysis;
+  const ImageRow row{ImageKind::Stream, 9, "agent", "", std::nullopt, 1};
+  Decision d = decide_stream(row, benchmark, &result, DecisionPolicy{}, *calibration);
+  CHECK(d.result == ResultCode::SuccessMultipleFaces);
+  REQUIRE(d.distance);
+  CHECK(*d.distance == Approx(0.55));
+  REQUIRE(d.accuracy);
+  CHECK(*d.accuracy == Approx(calibration->percent(0.55, 0.35 + 0.25)));
+  // Harder faces than a typical pair (gaps 0.6 against 0.4): at this
+  // distance more likely the same person.
+  CHECK(*d.accuracy > calibration->percent(0.55) + 10.0);
+  // A benchmark encoded before its gap was kept counts as a typical pair.
+  benchmark.mirror_gap.reset();
+  d = decide_stream(row, benchmark, &result, DecisionPolicy{}, *calibration);
+  CHECK(*d.accuracy == Approx(calibration->percent(0.55)));
 }
 
 TEST_CASE_METHOD(PassFixture, "dry-run decides everything and writes nothing", "[pass]") {

@@ -3,10 +3,13 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <soci/soci.h>
+
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <thread>
 
+#include "storage/connection.hpp"
 #include "support/pass_support.hpp"
 #include "support/storage_backend.hpp"
 #include "support/test_support.hpp"
@@ -66,6 +69,11 @@ TEST_CASE("a pass decides every result code over SQLite and MariaDB", "[run][slo
   CHECK_FALSE(ok.claimed_by);
   CHECK(b->row(ImageKind::Stream, truncated).status == "F");
   CHECK(b->audit_count() == 9 + 2);  // 9 snapshots + 2 enrolment photos
+  // The benchmark's encoding is kept with its face's mirror gap (the pass
+  // mirrors by default), which the confidence of every snapshot reads.
+  long long with_gap = 0;
+  b->raw().sql() << "SELECT COUNT(*) FROM face_encoding WHERE mirror_gap > 0", soci::into(with_gap);
+  CHECK(with_gap == 1);
   CHECK_THAT(r.err, Catch::Contains("pass stream: 9 decided"));
   CHECK(std::filesystem::is_empty(data.path()));  // staged files deleted
 }

@@ -146,6 +146,7 @@ REPOSITORY_TEST("commit records verdicts for the worker's claims and audits ever
   enc.encoding.fill(0.125f);
   enc.box = FaceBox{10, 20, 110, 120};
   enc.quality = 42.5;
+  enc.mirror_gap = 0.37;
   train.encoding = enc;
   decisions.push_back(train);
 
@@ -187,6 +188,8 @@ REPOSITORY_TEST("commit records verdicts for the worker's claims and audits ever
   CHECK(stored->encoding == enc.encoding);
   CHECK(stored->box.right == 110);
   CHECK(stored->quality == Approx(42.5));
+  REQUIRE(stored->mirror_gap);
+  CHECK(*stored->mirror_gap == Approx(0.37));
 
   // A second commit of the same decisions changes nothing: the claims are gone.
   CHECK(repo.commit_decisions(decisions, "host:1") == 0);
@@ -248,7 +251,8 @@ REPOSITORY_TEST("benchmarks: newest, newest approved, inline claim and load", "[
   CHECK_FALSE(repo.load_train_image(999999));
 }
 
-REPOSITORY_TEST("encodings: save, load, overwrite, per model version", "[claims][train]") {
+REPOSITORY_TEST("encodings: save, load, overwrite, per model version, with or without a mirror gap",
+                "[claims][train]") {
   Repository& repo = backend.open();
   StoredEncoding e;
   e.train_img_id = 12;
@@ -265,14 +269,21 @@ REPOSITORY_TEST("encodings: save, load, overwrite, per model version", "[claims]
   CHECK(loaded->box.bottom == 260);
   CHECK(loaded->train_img_id == 12);
   CHECK(loaded->model_version == "v1");
+  CHECK_FALSE(loaded->mirror_gap);  // not measured: NULL, not 0
   CHECK_FALSE(repo.load_encoding(12, "v2"));
   e.encoding.fill(1.0f);
   e.quality = 0.5;
+  e.mirror_gap = 0.4125;
   repo.save_encoding(e);
   loaded = repo.load_encoding(12, "v1");
   REQUIRE(loaded);
   CHECK(loaded->encoding[0] == 1.0f);
   CHECK(loaded->quality == Approx(0.5));
+  REQUIRE(loaded->mirror_gap);
+  CHECK(*loaded->mirror_gap == Approx(0.4125));
+  e.mirror_gap.reset();  // overwritten by an encoding made without mirroring
+  repo.save_encoding(e);
+  CHECK_FALSE(repo.load_encoding(12, "v1")->mirror_gap);
 }
 
 REPOSITORY_TEST("reprocess selects decided stream rows by filter and resets them", "[claims][reprocess]") {

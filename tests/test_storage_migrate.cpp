@@ -49,7 +49,7 @@ void check_contract_schema(SqlBackend& b) {
       {"employee", {"id", "lan_id", "name", "active", "created_at"}},
       {"face_encoding",
        {"train_img_id", "model_version", "encoding", "box_left", "box_top", "box_right", "box_bottom", "quality",
-        "created_at"}},
+        "mirror_gap", "created_at"}},
       {"schema_version", {"version", "name", "applied_at"}},
   };
   for (const auto& [table, columns] : tables) {

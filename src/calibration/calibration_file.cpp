@@ -14,7 +14,9 @@ namespace biosense {
 namespace {
 
 constexpr const char* kFormat = "biosense-calibration";
-constexpr int kFormatVersion = 1;
+/// Version 2 adds the logistic curve's mirror-gap term; a file without one
+/// is written as version 1, which builds from before the term read too.
+constexpr int kFormatVersion = 2;
 
 double finite(const nlohmann::json& j, const char* key, const std::string& source) {
   if (!j.contains(key) || !j.at(key).is_number())
@@ -44,11 +46,16 @@ const char* shipped_calibration_json(bool mirror) { return mirror ? kShippedCali
 std::string to_json(const CalibrationSpec& s) {
   nlohmann::ordered_json j;
   j["format"] = kFormat;
-  j["format_version"] = kFormatVersion;
+  const bool gaps = s.method == "logistic" && s.logistic.gap_weight != 0.0;
+  j["format_version"] = gaps ? kFormatVersion : 1;
   j["model_version"] = s.model_version;
   j["method"] = s.method;
   if (s.method == "logistic") {
     j["logistic"] = {{"slope", s.logistic.slope}, {"midpoint", s.logistic.midpoint}};
+    if (gaps) {
+      j["logistic"]["gap_weight"] = s.logistic.gap_weight;
+      j["logistic"]["gap_mean"] = s.logistic.gap_mean;
+    }
   } else {
     j["isotonic"] = {{"distances", s.isotonic.distances}, {"probabilities", s.isotonic.probabilities}};
   }
@@ -77,9 +84,10 @@ CalibrationSpec parse_calibration(const std::string& text, const std::string& so
     if (!j.is_object() || j.value("format", "") != kFormat)
       throw CalibrationError(
           fmt::format("{}: not a biosense calibration file (\"format\" is not \"{}\")", source, kFormat));
-    if (j.value("format_version", 0) != kFormatVersion)
-      throw CalibrationError(fmt::format("{}: format_version {} is not supported (this build reads {})", source,
-                                         j.value("format_version", 0), kFormatVersion));
+    const int version = j.value("format_version", 0);
+    if (version < 1 || version > kFormatVersion)
+      throw CalibrationError(fmt::format("{}: format_version {} is not supported (this build reads 1 to {})", source,
+                                         version, kFormatVersion));
     CalibrationSpec s;
     s.model_version = j.value("model_version", "");
     if (s.model_version != kModelVersion)
@@ -89,7 +97,9 @@ CalibrationSpec parse_calibration(const std::string& text, const std::string& so
     s.method = j.value("method", "");
     if (s.method == "logistic") {
       const auto& l = j.at("logistic");
-      s.logistic = {finite(l, "slope", source), finite(l, "midpoint", source)};
+      s.logistic = {finite(l, "slope", source), finite(l, "midpoint", source),
+                    l.contains("gap_weight") ? finite(l, "gap_weight", source) : 0.0,
+                    l.contains("gap_mean") ? finite(l, "gap_mean", source) : 0.0};
       if (s.logistic.slope <= 0) throw CalibrationError(source + ": logistic 'slope' must be positive");
     } else if (s.method == "isotonic") {
       const auto& c = j.at("isotonic");

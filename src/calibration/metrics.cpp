@@ -88,7 +88,7 @@ Evaluation evaluate_pairs(const std::vector<ScoredPair>& pairs, double tolerance
       if (p.same && p.distance > tolerance) ++rejected_same;
       if (!p.same && p.distance <= tolerance) ++accepted_diff;
       dist.push_back(p.distance);
-      conf.push_back(calibration.probability_same(p.distance));
+      conf.push_back(calibration.probability_same(p.distance, p.mirror_gaps));
       conf_label.push_back(p.same);
     }
     label.push_back(p.same);

@@ -12,16 +12,19 @@ struct ImageResult {
   std::optional<Encoding> encoding;
   std::string failure;
   bool multi_face = false;
+  std::optional<double> mirror_gap;
 };
 
 ImageResult encode_one(DlibEngine& engine, const std::filesystem::path& file) {
   auto bytes = read_image_file(file, engine.options().limits.max_bytes);
-  if (auto* invalid = std::get_if<InvalidImage>(&bytes)) return {std::nullopt, invalid->reason, false};
+  if (auto* invalid = std::get_if<InvalidImage>(&bytes)) return {std::nullopt, invalid->reason, false, std::nullopt};
   auto analysis = engine.analyze(std::get<Bytes>(bytes));
-  if (auto* invalid = std::get_if<InvalidImage>(&analysis)) return {std::nullopt, invalid->reason, false};
+  if (auto* invalid = std::get_if<InvalidImage>(&analysis))
+    return {std::nullopt, invalid->reason, false, std::nullopt};
   const auto& faces = std::get<FaceAnalysis>(analysis).faces;
-  if (faces.empty()) return {std::nullopt, "no face found", false};
-  return {subject_face(std::get<FaceAnalysis>(analysis))->encoding, {}, faces.size() > 1};
+  if (faces.empty()) return {std::nullopt, "no face found", false, std::nullopt};
+  const Face& subject = *subject_face(std::get<FaceAnalysis>(analysis));
+  return {subject.encoding, {}, faces.size() > 1, subject.mirror_gap};
 }
 
 }  // namespace
@@ -74,6 +77,7 @@ ScoredPairs score_pairs(const PairsFile& file, const std::filesystem::path& imag
     s.fold = p.fold;
     s.failed = !a.encoding || !b.encoding;
     if (!s.failed) s.distance = face_distance(*a.encoding, *b.encoding);
+    if (!s.failed) s.mirror_gaps = pair_mirror_gaps(a.mirror_gap, b.mirror_gap);
     out.pairs.push_back(s);
   }
   return out;

@@ -35,7 +35,7 @@ FitScore score_fit(const std::vector<LabelledDistance>& data, Fit fit) {
   FitScore s;
   auto confidences = [](const Calibration& c, const std::vector<LabelledDistance>& d, std::vector<double>& p,
                         std::vector<bool>& y) {
-    for (const auto& x : d) p.push_back(c.probability_same(x.distance)), y.push_back(x.same);
+    for (const auto& x : d) p.push_back(c.probability_same(x.distance, x.mirror_gaps)), y.push_back(x.same);
   };
   {
     std::vector<double> p;
@@ -72,7 +72,11 @@ int run_calibrate(const CommandContext& ctx, const CalibrateOptions& o) {
   const auto in = cli::score_pairs_file(ctx, o.pairs, o.images, o.cpus, o.detection);
   std::vector<LabelledDistance> data;
   for (const auto& p : in.scored.pairs)
-    if (!p.failed) data.push_back({p.distance, p.same});
+    if (!p.failed) data.push_back({p.distance, p.same, p.mirror_gaps});
+  // Mirrored encodings measure each face's mirror gap: the logistic curve may
+  // then take the gaps as a second input, and does when that fits better out
+  // of sample (5-fold CV log loss; docs/accuracy.md, "Mirror gaps").
+  const bool gaps = !data.empty() && std::all_of(data.begin(), data.end(), [](const auto& d) { return d.mirror_gaps; });
   CalibrationSpec spec;
   spec.model_version = kModelVersion;
   spec.method = o.method;
@@ -89,17 +93,24 @@ int run_calibrate(const CommandContext& ctx, const CalibrateOptions& o) {
     (p.same ? spec.fitted_on.same : spec.fitted_on.different)++;
     if (p.failed) ++spec.fitted_on.failed_pairs;
   }
-  LogisticParams logistic;
+  LogisticParams logistic, with_gaps;
   IsotonicCurve isotonic;
-  FitScore logistic_score, isotonic_score;
+  FitScore logistic_score, gaps_score, isotonic_score;
   try {
     logistic = fit_logistic(data);
     isotonic = fit_isotonic(data);
     logistic_score = score_fit(data, [](const auto& d) { return make_logistic_calibration(fit_logistic(d), "cv"); });
     isotonic_score = score_fit(data, [](const auto& d) { return make_isotonic_calibration(fit_isotonic(d), "cv"); });
+    if (gaps) {
+      with_gaps = fit_logistic(data, true);
+      gaps_score =
+          score_fit(data, [](const auto& d) { return make_logistic_calibration(fit_logistic(d, true), "cv"); });
+    }
   } catch (const std::invalid_argument& e) {
     throw UsageError(fmt::format("{}: cannot fit a calibration: {}", o.pairs, e.what()));
   }
+  const bool use_gaps = gaps && gaps_score.cv_log_loss < logistic_score.cv_log_loss;
+  if (use_gaps) std::swap(logistic, with_gaps), std::swap(logistic_score, gaps_score);
   spec.logistic = logistic;
   spec.isotonic = isotonic;
   spec.ece = o.method == "logistic" ? logistic_score.ece : isotonic_score.ece;
@@ -115,9 +126,18 @@ int run_calibrate(const CommandContext& ctx, const CalibrateOptions& o) {
   out << fmt::format("fit on          {}: {} pairs ({} same, {} different), {} failed pairs left out\n",
                      spec.fitted_on.source, spec.fitted_on.pairs, spec.fitted_on.same, spec.fitted_on.different,
                      spec.fitted_on.failed_pairs);
-  out << fmt::format(
-      "logistic        slope {:.3f}, midpoint {:.4f}: ECE {:.4f}, 5-fold CV ECE {:.4f}, CV log loss {:.4f}\n",
-      logistic.slope, logistic.midpoint, logistic_score.ece, logistic_score.cv_ece, logistic_score.cv_log_loss);
+  auto logistic_line = [&](const char* label, const LogisticParams& l, const FitScore& score) {
+    const std::string gap_term =
+        l.gap_weight != 0.0 ? fmt::format(", mirror-gap weight {:.3f} (mean gaps {:.4f})", l.gap_weight, l.gap_mean)
+                            : std::string{};
+    out << fmt::format("{:<16}slope {:.3f}, midpoint {:.4f}{}: ECE {:.4f}, 5-fold CV ECE {:.4f}, CV log loss {:.4f}\n",
+                       label, l.slope, l.midpoint, gap_term, score.ece, score.cv_ece, score.cv_log_loss);
+  };
+  logistic_line("logistic", logistic, logistic_score);
+  if (gaps) {
+    logistic_line(use_gaps ? "  distance only" : "  with gaps", with_gaps, gaps_score);
+    out << fmt::format("{:<16}(not written: its CV log loss is {})\n", "", use_gaps ? "larger" : "not smaller");
+  }
   out << fmt::format("isotonic        {} knots: ECE {:.4f}, 5-fold CV ECE {:.4f}, CV log loss {:.4f}\n",
                      isotonic.distances.size(), isotonic_score.ece, isotonic_score.cv_ece, isotonic_score.cv_log_loss);
   out << fmt::format("wrote           {} ({})\n", o.output, o.method);

@@ -42,7 +42,7 @@ std::vector<KnownFace> load_known(EnginePool& pool, const std::vector<std::files
     }
     if (faces.size() > 1)
       log.warn(fmt::format("More than one face found in {}. Only considering the first face.", file));
-    known.push_back(KnownFace{known_name(files[i]), files[i], faces.front().encoding});
+    known.push_back(KnownFace{known_name(files[i]), files[i], faces.front().encoding, faces.front().mirror_gap});
   }
   return known;
 }

@@ -117,15 +117,16 @@ void print_json(std::ostream& out, const cli::ScoredPairsFile& in, const Evaluat
 void write_scores(const std::string& path, const cli::ScoredPairsFile& in, const Calibration& calibration) {
   std::ofstream file(path);
   if (!file) throw UsageError(path + ": cannot write the scores file");
-  file << "image1,image2,same,distance,confidence\n";
+  file << "image1,image2,same,distance,confidence,mirror_gaps\n";
   for (std::size_t i = 0; i < in.file.pairs.size(); ++i) {
     const auto& p = in.file.pairs[i];
     const auto& s = in.scored.pairs[i];
     file << fmt::format("{},{},{},", p.image1, p.image2, p.same ? 1 : 0);
     if (!s.failed)
-      file << fmt::format("{:.6f},{:.6f}", s.distance, calibration.probability_same(s.distance));
+      file << fmt::format("{:.6f},{:.6f},", s.distance, calibration.probability_same(s.distance, s.mirror_gaps));
     else
-      file << ',';
+      file << ",,";
+    if (s.mirror_gaps) file << fmt::format("{:.6f}", *s.mirror_gaps);
     file << '\n';
   }
   if (!file) throw UsageError(path + ": writing the scores file failed");

@@ -42,7 +42,7 @@ FaceMatch match_face(const Face& face, const std::vector<KnownFace>& known, doub
   match.box = face.box;
   for (std::size_t i = 0; i < known.size(); ++i) {
     const double d = face_distance(face.encoding, known[i].encoding);
-    const Candidate candidate{i, d, calibration.percent(d)};
+    const Candidate candidate{i, d, calibration.percent(d, pair_mirror_gaps(face.mirror_gap, known[i].mirror_gap))};
     if (d <= tolerance) match.matches.push_back(candidate);
     if (!match.best || d < match.best->distance) match.best = candidate;
   }

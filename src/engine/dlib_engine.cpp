@@ -139,8 +139,9 @@ DlibEngine::DlibEngine(std::shared_ptr<const Models> models, EngineOptions optio
 
 DlibEngine::~DlibEngine() = default;
 
-std::vector<dlib::matrix<float, 0, 1>> DlibEngine::encode_chips(const std::vector<RgbImage>& chips) {
-  if (chips.empty() || (options_.jitters <= 1 && !options_.mirror)) return state_->encoder(chips, 16);
+DlibEngine::EncodedChips DlibEngine::encode_chips(const std::vector<RgbImage>& chips) {
+  if (chips.empty() || (options_.jitters <= 1 && !options_.mirror))
+    return {state_->encoder(chips, 16), std::vector<std::optional<double>>(chips.size())};
   // Each chip's views: the chip (and its mirror image with options_.mirror),
   // each as it is or as face_recognition's num_jitters jittered copies. The
   // jitter generator restarts from its fixed seed for every view, so a photo's
@@ -165,18 +166,30 @@ std::vector<dlib::matrix<float, 0, 1>> DlibEngine::encode_chips(const std::vecto
   }
   const std::vector<dlib::matrix<float, 0, 1>> encoded = state_->encoder(copies, 16);
   const std::size_t per_chip = encoded.size() / chips.size();
-  std::vector<dlib::matrix<float, 0, 1>> out;
-  out.reserve(chips.size());
+  const std::size_t per_view = static_cast<std::size_t>(copies_per_view);
+  auto view_sum = [&](std::size_t first) {
+    dlib::matrix<float, 0, 1> sum = encoded[first];
+    for (std::size_t k = 1; k < per_view; ++k) sum += encoded[first + k];
+    return sum;
+  };
+  EncodedChips out;
+  out.encodings.reserve(chips.size());
+  out.mirror_gaps.resize(chips.size());
   for (std::size_t c = 0; c < chips.size(); ++c) {
-    dlib::matrix<float, 0, 1> sum = encoded[c * per_chip];
-    for (std::size_t k = 1; k < per_chip; ++k) sum += encoded[c * per_chip + k];
-    out.push_back(sum / static_cast<float>(per_chip));
+    const dlib::matrix<float, 0, 1> plain = view_sum(c * per_chip);
+    if (!options_.mirror) {
+      out.encodings.push_back(plain / static_cast<float>(per_view));
+      continue;
+    }
+    const dlib::matrix<float, 0, 1> mirrored = view_sum(c * per_chip + per_view);
+    out.encodings.push_back((plain + mirrored) / static_cast<float>(per_chip));
+    out.mirror_gaps[c] = static_cast<double>(dlib::length(plain - mirrored)) / static_cast<double>(per_view);
   }
   return out;
 }
 
 Encoding DlibEngine::encode_chip(const RgbImage& chip) {
-  const auto encoded = encode_chips({chip});
+  const auto encoded = encode_chips({chip}).encodings;
   Encoding out{};
   std::copy(encoded.front().begin(), encoded.front().end(), out.begin());
   return out;
@@ -241,12 +254,13 @@ FaceAnalysis DlibEngine::analyze_image(const RgbImage& original, bool enrolment)
     // extracts per face; so do we. The network still runs one batched pass.
     std::vector<RgbImage> faces(chips.size());
     for (std::size_t i = 0; i < chips.size(); ++i) dlib::extract_image_chip(*image, chips[i], faces[i]);
-    const std::vector<dlib::matrix<float, 0, 1>> encodings = encode_chips(faces);
+    const EncodedChips encoded = encode_chips(faces);
     result.faces.resize(boxes.size());
     for (std::size_t i = 0; i < boxes.size(); ++i) {
       result.faces[i].box = scaled_box(boxes[i], scale_back);
       result.faces[i].sharpness = chip_sharpness(faces[i]);
-      std::copy(encodings[i].begin(), encodings[i].end(), result.faces[i].encoding.begin());
+      result.faces[i].mirror_gap = encoded.mirror_gaps[i];
+      std::copy(encoded.encodings[i].begin(), encoded.encodings[i].end(), result.faces[i].encoding.begin());
     }
   }
   times_.faces += static_cast<long>(boxes.size());

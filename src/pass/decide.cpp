@@ -63,7 +63,8 @@ Decision decide_train(const ImageRow& row, const AnalysisResult* analysis, const
   }
   d.result = ResultCode::Success;
   d.detail = fmt::format("one face, {} px, sharpness {:.1f}", size, face.sharpness);
-  d.encoding = StoredEncoding{row.id, policy.encoding_version, face.encoding, face.box, face.sharpness};
+  d.encoding =
+      StoredEncoding{row.id, policy.encoding_version, face.encoding, face.box, face.sharpness, face.mirror_gap};
   return d;
 }
 
@@ -85,13 +86,16 @@ Decision decide_stream(const ImageRow& row, const Benchmark& benchmark, const An
   if (settle_unusable(d, analysis)) return d;
   const auto& faces = std::get<FaceAnalysis>(*analysis).faces;
   double best = std::numeric_limits<double>::infinity();
-  for (const auto& face : faces) best = std::min(best, face_distance(face.encoding, benchmark.encoding));
+  const Face* closest = nullptr;
+  for (const auto& face : faces)
+    if (const double distance = face_distance(face.encoding, benchmark.encoding); distance < best)
+      best = distance, closest = &face;
   const bool match = best <= policy.tolerance;
   const bool several = faces.size() > 1;
   d.result = match ? (several ? ResultCode::SuccessMultipleFaces : ResultCode::Success)
                    : (several ? ResultCode::UnknownMultipleFaces : ResultCode::UnknownPerson);
   d.distance = best;
-  d.accuracy = calibration.percent(best);
+  d.accuracy = calibration.percent(best, pair_mirror_gaps(closest->mirror_gap, benchmark.mirror_gap));
   d.detail = fmt::format("{} face(s), best distance {:.4f} (tolerance {})", faces.size(), best, policy.tolerance);
   return d;
 }

@@ -134,6 +134,7 @@ Benchmark Decider::validate_inline(const TrainImageInfo& newest, StagedFiles& st
   if (d.result == ResultCode::Success) {
     b.state = Benchmark::State::Ready;
     b.encoding = d.encoding->encoding;
+    b.mirror_gap = d.encoding->mirror_gap;
   } else {
     b.state = Benchmark::State::Failed;
     b.detail =
@@ -148,6 +149,7 @@ Benchmark Decider::encode_approved(const TrainImageInfo& approved, StagedFiles& 
   if (auto stored = repo_.load_encoding(approved.id, options_.policy.encoding_version)) {
     b.state = Benchmark::State::Ready;
     b.encoding = stored->encoding;
+    b.mirror_gap = stored->mirror_gap;
     return b;
   }
   // An approved benchmark without an encoding (approved before biosense, or
@@ -169,9 +171,10 @@ Benchmark Decider::encode_approved(const TrainImageInfo& approved, StagedFiles& 
   const Face& face = result->faces.front();
   b.state = Benchmark::State::Ready;
   b.encoding = face.encoding;
+  b.mirror_gap = face.mirror_gap;
   if (!options_.dry_run)
-    repo_.save_encoding(
-        StoredEncoding{approved.id, options_.policy.encoding_version, face.encoding, face.box, face.sharpness});
+    repo_.save_encoding(StoredEncoding{approved.id, options_.policy.encoding_version, face.encoding, face.box,
+                                       face.sharpness, face.mirror_gap});
   return b;
 }
 

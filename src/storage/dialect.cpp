@@ -12,7 +12,8 @@ DialectSql make_sqlite() {
   d.upsert_encoding =
       " ON CONFLICT (train_img_id, model_version) DO UPDATE SET encoding = excluded.encoding,"
       " box_left = excluded.box_left, box_top = excluded.box_top, box_right = excluded.box_right,"
-      " box_bottom = excluded.box_bottom, quality = excluded.quality, created_at = CURRENT_TIMESTAMP";
+      " box_bottom = excluded.box_bottom, quality = excluded.quality, mirror_gap = excluded.mirror_gap,"
+      " created_at = CURRENT_TIMESTAMP";
   d.create_schema_version =
       "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name VARCHAR(100) NOT NULL,"
       " applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)";
@@ -38,7 +39,7 @@ DialectSql make_mysql() {
   d.upsert_encoding =
       " ON DUPLICATE KEY UPDATE encoding = VALUES(encoding), box_left = VALUES(box_left),"
       " box_top = VALUES(box_top), box_right = VALUES(box_right), box_bottom = VALUES(box_bottom),"
-      " quality = VALUES(quality), created_at = CURRENT_TIMESTAMP";
+      " quality = VALUES(quality), mirror_gap = VALUES(mirror_gap), created_at = CURRENT_TIMESTAMP";
   d.create_schema_version =
       "CREATE TABLE IF NOT EXISTS schema_version (version INT NOT NULL PRIMARY KEY, name VARCHAR(100) NOT NULL,"
       " applied_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4";

@@ -69,13 +69,14 @@ std::optional<StoredEncoding> SociRepository::load_encoding(std::int64_t train_i
     long long row_id = train_img_id;
     std::string blob;
     long long left = 0, top = 0, right = 0, bottom = 0;
-    double quality = 0.0;
-    soci::indicator quality_ind = soci::i_ok;
+    double quality = 0.0, mirror_gap = 0.0;
+    soci::indicator quality_ind = soci::i_ok, gap_ind = soci::i_ok;
     soci::statement st =
-        (conn_->sql().prepare << "SELECT encoding, box_left, box_top, box_right, box_bottom, quality"
+        (conn_->sql().prepare << "SELECT encoding, box_left, box_top, box_right, box_bottom, quality, mirror_gap"
                                  " FROM face_encoding WHERE train_img_id = :id AND model_version = :mv",
          soci::into(blob), soci::into(left), soci::into(top), soci::into(right), soci::into(bottom),
-         soci::into(quality, quality_ind), soci::use(row_id), soci::use(model_version));
+         soci::into(quality, quality_ind), soci::into(mirror_gap, gap_ind), soci::use(row_id),
+         soci::use(model_version));
     if (!st.execute(true)) return std::nullopt;
     const auto encoding = encoding_from_blob(blob);
     if (!encoding) return std::nullopt;  // a damaged cache entry: the caller recomputes and overwrites it
@@ -86,6 +87,7 @@ std::optional<StoredEncoding> SociRepository::load_encoding(std::int64_t train_i
     stored.box =
         FaceBox{static_cast<long>(left), static_cast<long>(top), static_cast<long>(right), static_cast<long>(bottom)};
     stored.quality = quality_ind == soci::i_ok ? quality : 0.0;
+    if (gap_ind == soci::i_ok) stored.mirror_gap = mirror_gap;
     return stored;
   });
 }
@@ -99,14 +101,16 @@ void SociRepository::upsert_encoding(const StoredEncoding& e) {
   std::string blob = encoding_to_blob(e.encoding);
   long long left = e.box.left, top = e.box.top, right = e.box.right, bottom = e.box.bottom;
   double quality = e.quality;
+  double mirror_gap = e.mirror_gap.value_or(0.0);
+  soci::indicator gap_ind = e.mirror_gap ? soci::i_ok : soci::i_null;
   const auto& dialect = conn_->dialect_sql();
   conn_->sql() << "INSERT INTO face_encoding (train_img_id, model_version, encoding, box_left, box_top, box_right,"
-                  " box_bottom, quality, created_at) VALUES (:train_img_id, :model_version, " +
+                  " box_bottom, quality, mirror_gap, created_at) VALUES (:train_img_id, :model_version, " +
                       dialect.blob_param("encoding") +
-                      ", :box_left, :box_top, :box_right, :box_bottom, :quality, CURRENT_TIMESTAMP)" +
+                      ", :box_left, :box_top, :box_right, :box_bottom, :quality, :mirror_gap, CURRENT_TIMESTAMP)" +
                       std::string(dialect.upsert_encoding),
       soci::use(id), soci::use(e.model_version), soci::use(blob), soci::use(left), soci::use(top), soci::use(right),
-      soci::use(bottom), soci::use(quality);
+      soci::use(bottom), soci::use(quality), soci::use(mirror_gap, gap_ind);
 }
 
 std::vector<std::int64_t> SociRepository::select_for_reprocess(const ReprocessFilter& filter) {

@@ -4,14 +4,19 @@
 /// into the binary as the defaults: calibration.json for mirrored encodings,
 /// calibration-no-mirror.json for face_recognition's.
 ///
-///   {"format": "biosense-calibration", "format_version": 1,
+///   {"format": "biosense-calibration", "format_version": 2,
 ///    "model_version": "dlib_face_recognition_resnet_model_v1",
-///    "method": "logistic", "logistic": {"slope": S, "midpoint": M},
+///    "method": "logistic", "logistic": {"slope": S, "midpoint": M,
+///                                       "gap_weight": W, "gap_mean": G},
 ///    "isotonic": {"distances": [...], "probabilities": [...]},   (method "isotonic")
 ///    "fitted_on": {"source": "...", "pairs": N, "same": N, "different": N,
 ///                  "failed_pairs": N, "upsample": 1,
 ///                  "detection": "hog 0, retry cnn 0", "jitters": 10, "mirror": true},
 ///    "ece": E, "created": "YYYY-MM-DDTHH:MM:SSZ"}
+///
+/// gap_weight and gap_mean (the mirror-gap term, LogisticParams) are written
+/// only when the curve has one, and then format_version is 2; a file without
+/// them is version 1, as before the term existed.
 #include <memory>
 #include <stdexcept>
 #include <string>

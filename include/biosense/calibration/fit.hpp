@@ -1,6 +1,7 @@
 #pragma once
 /// Fitting distance -> P(same person) on labelled distances.
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,20 +12,30 @@ namespace biosense {
 struct LabelledDistance {
   double distance = 0.0;
   bool same = false;
+  std::optional<double> mirror_gaps = std::nullopt;  ///< pair_mirror_gaps() of the two faces
 };
 
-/// P(same) = 1 / (1 + exp(slope * (distance - midpoint))): 50% at the
-/// midpoint, falling faster with a larger slope.
+/// P(same) = 1 / (1 + exp(slope * (distance - midpoint) - gap_weight *
+/// (gaps - gap_mean))): 50% at the midpoint for a pair of typical faces,
+/// falling faster with a larger slope. `gaps` is the pair's mirror gaps; a
+/// positive gap_weight says hard faces (large gaps) of one person lie
+/// further apart. gap_weight 0: the distance alone. Unknown gaps count as
+/// gap_mean (the mean over the pairs the curve was fit on).
 struct LogisticParams {
   double slope = 0.0;
   double midpoint = 0.0;
+  double gap_weight = 0.0;
+  double gap_mean = 0.0;
 };
 
 /// Platt scaling: maximum likelihood with Platt's smoothed targets
 /// ((N+ + 1)/(N+ + 2) and 1/(N- + 2)), so a perfectly separated set still
 /// gives a finite slope. Newton's method with a backtracking line search.
 /// Throws std::invalid_argument without at least one pair of each label.
-LogisticParams fit_logistic(const std::vector<LabelledDistance>& data);
+/// With `use_gaps`, the mirror gaps are a second input (gap_weight is fit;
+/// throws std::invalid_argument when a pair has no gaps); without, the
+/// distance alone (gap_weight 0).
+LogisticParams fit_logistic(const std::vector<LabelledDistance>& data, bool use_gaps = false);
 
 /// A non-increasing step curve through (distance, probability) knots, read
 /// with linear interpolation between knots and clamped outside them.

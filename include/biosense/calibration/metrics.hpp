@@ -1,6 +1,7 @@
 #pragma once
 /// Verification metrics over scored pairs: what `evaluate` reports.
 #include <cstddef>
+#include <optional>
 #include <vector>
 
 #include "biosense/calibration/calibration.hpp"
@@ -12,6 +13,7 @@ struct ScoredPair {
   bool same = false;
   bool failed = false;  ///< an image of the pair was unreadable or had no face
   int fold = 0;
+  std::optional<double> mirror_gaps = std::nullopt;  ///< pair_mirror_gaps() of the two faces
 };
 
 struct ReliabilityBin {

@@ -16,6 +16,7 @@ struct KnownFace {
   std::string name;
   std::filesystem::path file;
   Encoding encoding{};
+  std::optional<double> mirror_gap = std::nullopt;  ///< Face::mirror_gap (with --mirror)
 };
 
 /// One known face as seen from a face of an unknown photo.

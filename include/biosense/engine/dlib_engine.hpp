@@ -4,7 +4,9 @@
 /// photo gives the same 128 numbers (see tests/test_parity.cpp).
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "biosense/engine/face.hpp"
 #include "biosense/engine/image.hpp"
@@ -97,10 +99,14 @@ class DlibEngine final : public FaceEngine {
   void set_options(const EngineOptions& options) { options_ = options; }
 
  private:
+  struct EncodedChips {
+    std::vector<dlib::matrix<float, 0, 1>> encodings;
+    std::vector<std::optional<double>> mirror_gaps;  ///< Face::mirror_gap of each chip
+  };
   /// The encoder over aligned chips: each chip's encoding, or the mean over its
   /// views (jittered copies when options_.jitters > 1, and the mirror image's too
   /// when options_.mirror).
-  std::vector<dlib::matrix<float, 0, 1>> encode_chips(const std::vector<RgbImage>& chips);
+  EncodedChips encode_chips(const std::vector<RgbImage>& chips);
   AnalysisResult decode_and_analyze(const std::uint8_t* data, std::size_t size, bool enrolment);
 
   std::shared_ptr<const Models> models_;

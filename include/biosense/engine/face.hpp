@@ -3,6 +3,7 @@
 /// No dlib types here: the pipeline and storage see only these.
 #include <array>
 #include <cmath>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -31,6 +32,11 @@ struct Face {
   /// Variance of the Laplacian of the grey 150x150 aligned chip: low means
   /// blurred. Comparable across photos because every chip has the same size.
   double sharpness = 0.0;
+  /// With mirrored encodings (EngineOptions::mirror): the distance between
+  /// the encodings of the chip and of its mirror image. Large for a turned,
+  /// tilted or half-hidden face, whose encoding is less sure; the calibration
+  /// reads it (docs/accuracy.md, "Mirror gaps"). Unset without mirroring.
+  std::optional<double> mirror_gap = std::nullopt;
 };
 
 /// Every face found in one image, in detector order.

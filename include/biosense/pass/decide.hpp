@@ -30,6 +30,7 @@ struct Benchmark {
   State state = State::None;
   std::int64_t train_img_id = 0;
   Encoding encoding{};
+  std::optional<double> mirror_gap = std::nullopt;  ///< the benchmark face's (Face::mirror_gap)
   std::string detail;
 };
 

@@ -79,6 +79,7 @@ struct StoredEncoding {
   Encoding encoding{};
   FaceBox box;
   double quality = 0.0;  ///< sharpness score used by validation
+  std::optional<double> mirror_gap = std::nullopt;  ///< Face::mirror_gap; unset when not measured (005_mirror_gap)
 };
 
 /// One decided row: the UPDATE of its table and its process_status row.
