@@ -217,6 +217,35 @@ TEST_CASE("a snapshot's confidence reads the closest face's and the benchmark's 
   CHECK(*d.accuracy == Approx(calibration->percent(0.55)));
 }
 
+TEST_CASE_METHOD(PassFixture, "a mirrored benchmark cached without its mirror gap is encoded again, once", "[pass]") {
+  engine_a.mirror_gap = engine_b.mirror_gap = 0.2;
+  const auto train = repo.add_row(ImageKind::Train, "agent", Status::Done, photo("faces:0.0"), ResultCode::Success);
+  StoredEncoding cached;  // as a pass before migration 005 kept it
+  cached.train_img_id = train;
+  cached.model_version = kModelVersion;
+  repo.save_encoding(cached);
+  PassOptions o = options();
+  o.policy.mirror_gaps = true;
+  repo.add_stream_row("agent", Status::Pending, photo("faces:0.1"));
+  run(ImageKind::Stream, o);
+  CHECK(repo.call_count("save_encoding") == 2);
+  const auto stored = repo.load_encoding(train, kModelVersion);
+  REQUIRE(stored);
+  REQUIRE(stored->mirror_gap);
+  CHECK(*stored->mirror_gap == 0.2);
+  // The next pass reads the cached encoding, gap and all.
+  const auto next = repo.add_stream_row("agent", Status::Pending, photo("faces:0.1"));
+  run(ImageKind::Stream, o);
+  CHECK(repo.call_count("save_encoding") == 2);
+  CHECK(result_of(next) == "SUCCESS");
+  // An engine that does not mirror uses a cached encoding without a gap as it is.
+  cached.train_img_id = train;
+  repo.save_encoding(cached);
+  repo.add_stream_row("agent", Status::Pending, photo("faces:0.1"));
+  run(ImageKind::Stream, options());
+  CHECK(repo.call_count("save_encoding") == 3);  // only the line above
+}
+
 TEST_CASE_METHOD(PassFixture, "dry-run decides everything and writes nothing", "[pass]") {
   repo.add_train_row("a", Status::Pending, photo("faces:0.0"));
   for (int i = 0; i < 5; ++i) repo.add_stream_row("a", Status::Pending, photo("faces:0.1"));

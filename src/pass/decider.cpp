@@ -146,14 +146,16 @@ Benchmark Decider::validate_inline(const TrainImageInfo& newest, StagedFiles& st
 Benchmark Decider::encode_approved(const TrainImageInfo& approved, StagedFiles& staged) {
   Benchmark b;
   b.train_img_id = approved.id;
-  if (auto stored = repo_.load_encoding(approved.id, options_.policy.encoding_version)) {
+  auto stored = repo_.load_encoding(approved.id, options_.policy.encoding_version);
+  if (stored && (stored->mirror_gap || !options_.policy.mirror_gaps)) {
     b.state = Benchmark::State::Ready;
     b.encoding = stored->encoding;
     b.mirror_gap = stored->mirror_gap;
     return b;
   }
   // An approved benchmark without an encoding (approved before biosense, or
-  // encoded by another model or encoding version): encode it once and keep the encoding.
+  // encoded by another model or encoding version), or with a mirrored one
+  // cached before its mirror gap was kept: encode it once and keep the encoding.
   auto row = repo_.load_train_image(approved.id);
   std::vector<AnalysisResult> analysis;
   if (row && row->image) {

@@ -6,6 +6,7 @@
 /// "hidden:" before it hides the faces from analyze() but not from
 /// analyze_enrolment() (a face only the enrolment's harder look finds).
 #include <atomic>
+#include <optional>
 #include <sstream>
 #include <string>
 
@@ -32,6 +33,7 @@ class FakeEngine final : public FaceEngine {
   }
   std::atomic<int> calls{0};
   std::atomic<int> enrolment_calls{0};
+  std::optional<double> mirror_gap;  ///< given to every face found
 
  private:
   AnalysisResult look(const std::uint8_t* data, std::size_t size, bool enrolment) {
@@ -51,6 +53,7 @@ class FakeEngine final : public FaceEngine {
       face.box = FaceBox{10, 10, 109, 109};
       face.encoding = encoding_at(std::stof(item));
       face.sharpness = blurred ? 1.0 : 100.0;
+      face.mirror_gap = mirror_gap;
       analysis.faces.push_back(face);
     }
     return analysis;

@@ -17,6 +17,9 @@ struct DecisionPolicy {
   /// Recorded with each decision and each enrolment encoding: how the engine
   /// encodes faces (engine/dlib_engine.hpp's encoding_version()).
   std::string encoding_version = kModelVersion;
+  /// The engine measures each face's mirror gap (it mirrors): a benchmark
+  /// cached without one (before migration 005) is encoded again, once.
+  bool mirror_gaps = false;
 };
 
 /// The agent's benchmark as far as a snapshot is concerned.
