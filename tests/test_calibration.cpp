@@ -83,7 +83,7 @@ TEST_CASE("a logistic fit with mirror gaps recovers the gap weight, and unknown 
 
   const auto c = make_logistic_calibration(p, "t");
   CHECK(c->probability_same(0.6) == Approx(c->probability_same(0.6, p.gap_mean)));  // unknown = typical
-  CHECK(c->probability_same(0.6, 0.55) > c->probability_same(0.6, 0.25));  // hard faces lie further apart
+  CHECK(c->probability_same(0.6, 0.55) > c->probability_same(0.6, 0.25));           // hard faces lie further apart
   CHECK(c->probability_same(0.4, 0.4) > c->probability_same(0.7, 0.4));
   // A distance-only curve ignores gaps.
   const auto plain = make_logistic_calibration(distance_only, "t");

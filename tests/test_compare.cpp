@@ -193,8 +193,7 @@ TEST_CASE("compare --mirror: the pass's encodings and their calibration, the sam
       gaps = pair_mirror_gaps(gap_of("obama.jpg"), gap_of("obama2.jpg"));
       REQUIRE(gaps);
     }
-    CHECK(seen[mirror].second ==
-          Approx(load_calibration("", mirror)->percent(seen[mirror].first, gaps)).margin(0.01));
+    CHECK(seen[mirror].second == Approx(load_calibration("", mirror)->percent(seen[mirror].first, gaps)).margin(0.01));
   }
   CHECK(seen[true].first != Approx(seen[false].first).margin(1e-4));  // other encodings, another distance
 }

@@ -13,9 +13,9 @@ DAY.tsv as score.py does: within a lan_id, stream ids ascend in manifest order.
 """
 import json
 import math
-import sqlite3
 import sys
-from collections import defaultdict
+
+from day_join import joined
 
 
 def ece(confidences, truths, bins=10):
@@ -34,26 +34,12 @@ def main():
     if len(sys.argv) < 3:
         print(__doc__, file=sys.stderr)
         return 1
-    day, db = sys.argv[1], sys.argv[2]
-    truths = defaultdict(list)
-    for line in open(day):
-        kind, lan, _path, truth = line.rstrip("\n").split("\t")
-        if kind == "stream":
-            truths[lan].append(truth)
-    rows = defaultdict(list)
-    for i, lan, distance, accuracy in sqlite3.connect(db).execute(
-            "select id, lan_id, distance, accuracy from stream_img"):
-        rows[lan].append((i, distance, accuracy))
     distances, stored, same = [], [], []
-    for lan, expected in truths.items():
-        got = sorted(rows.get(lan, []))
-        if len(got) != len(expected):
-            sys.exit(f"{lan}: {len(got)} rows in the database, {len(expected)} in the day")
-        for truth, (_i, distance, accuracy) in zip(expected, got):
-            if distance is not None and accuracy is not None:
-                distances.append(distance)
-                stored.append(accuracy / 100.0)
-                same.append(1 if truth == "match" else 0)
+    for truth, (distance, accuracy) in joined(sys.argv[1], sys.argv[2], ["distance", "accuracy"]):
+        if distance is not None and accuracy is not None:
+            distances.append(distance)
+            stored.append(accuracy / 100.0)
+            same.append(1 if truth == "match" else 0)
     print(f"snapshots with a distance: {len(same)} ({sum(same)} show the agent)")
     error, table = ece(stored, same)
     print(f"stored accuracy: ECE {error:.4f}")

@@ -7,28 +7,16 @@ many genuine snapshots ("match") and impostors ("nomatch") each tolerance
 accepts. Rows are joined to DAY.tsv as score.py does: within a lan_id, stream
 ids ascend in manifest order.
 """
-import sqlite3
 import sys
-from collections import defaultdict
+
+from day_join import joined
 
 day, db = sys.argv[1], sys.argv[2]
 tolerances = [float(t) for t in sys.argv[3:]] or [0.55, 0.58, 0.6, 0.62, 0.64, 0.66, 0.68, 0.7]
-truths = defaultdict(list)
-for line in open(day):
-    kind, lan, _path, truth = line.rstrip("\n").split("\t")
-    if kind == "stream":
-        truths[lan].append(truth)
-rows = defaultdict(list)
-for i, lan, distance in sqlite3.connect(db).execute("select id, lan_id, distance from stream_img"):
-    rows[lan].append((i, distance))
 distances = {"match": [], "nomatch": []}
-for lan, expected in truths.items():
-    got = sorted(rows.get(lan, []))
-    if len(got) != len(expected):
-        sys.exit(f"{lan}: {len(got)} rows in the database, {len(expected)} in the day")
-    for truth, (_i, distance) in zip(expected, got):
-        if distance is not None:
-            distances[truth].append(distance)
+for truth, (distance,) in joined(day, db, ["distance"]):
+    if distance is not None:
+        distances[truth].append(distance)
 genuine, impostor = distances["match"], distances["nomatch"]
 print(f"genuine snapshots with a distance: {len(genuine)}; impostors: {len(impostor)}; "
       f"closest impostor: {min(impostor):.3f}")

@@ -173,7 +173,8 @@ LogisticParams fit_logistic(const std::vector<LabelledDistance>& data, bool use_
     f = next;
     if (converged) break;
   }
-  if (w[0] <= 0.0) throw std::invalid_argument("the fitted curve does not fall with distance: the labels look inverted");
+  if (w[0] <= 0.0)
+    throw std::invalid_argument("the fitted curve does not fall with distance: the labels look inverted");
   // w . x = slope * (distance - midpoint) - gap_weight * (gaps - gap_mean)
   return {w[0], -w[1] / w[0], use_gaps ? -w[2] : 0.0, gap_mean};
 }

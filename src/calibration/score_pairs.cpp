@@ -19,8 +19,7 @@ ImageResult encode_one(DlibEngine& engine, const std::filesystem::path& file) {
   auto bytes = read_image_file(file, engine.options().limits.max_bytes);
   if (auto* invalid = std::get_if<InvalidImage>(&bytes)) return {std::nullopt, invalid->reason, false, std::nullopt};
   auto analysis = engine.analyze(std::get<Bytes>(bytes));
-  if (auto* invalid = std::get_if<InvalidImage>(&analysis))
-    return {std::nullopt, invalid->reason, false, std::nullopt};
+  if (auto* invalid = std::get_if<InvalidImage>(&analysis)) return {std::nullopt, invalid->reason, false, std::nullopt};
   const auto& faces = std::get<FaceAnalysis>(analysis).faces;
   if (faces.empty()) return {std::nullopt, "no face found", false, std::nullopt};
   const Face& subject = *subject_face(std::get<FaceAnalysis>(analysis));

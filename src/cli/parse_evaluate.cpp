@@ -48,8 +48,9 @@ CLI::App* add_evaluate(CLI::App& app, EvaluateOptions& o) {
   cmd->add_option("--tolerance", o.tolerance, "Largest distance that counts as a match")
       ->check(CLI::Range(0.0, 2.0))
       ->capture_default_str();
-  cmd->add_option("--scores", o.scores_file,
-                  "Also write image1,image2,same,distance,confidence,mirror_gaps per pair to this CSV (empty distance: failed)");
+  cmd->add_option(
+      "--scores", o.scores_file,
+      "Also write image1,image2,same,distance,confidence,mirror_gaps per pair to this CSV (empty distance: failed)");
   return cmd;
 }
 

@@ -78,7 +78,7 @@ struct StoredEncoding {
   std::string model_version;
   Encoding encoding{};
   FaceBox box;
-  double quality = 0.0;  ///< sharpness score used by validation
+  double quality = 0.0;                             ///< sharpness score used by validation
   std::optional<double> mirror_gap = std::nullopt;  ///< Face::mirror_gap; unset when not measured (005_mirror_gap)
 };
 
