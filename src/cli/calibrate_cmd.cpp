@@ -93,13 +93,13 @@ int run_calibrate(const CommandContext& ctx, const CalibrateOptions& o) {
     (p.same ? spec.fitted_on.same : spec.fitted_on.different)++;
     if (p.failed) ++spec.fitted_on.failed_pairs;
   }
-  LogisticParams logistic, with_gaps;
+  LogisticParams distance_only, with_gaps;
   IsotonicCurve isotonic;
-  FitScore logistic_score, gaps_score, isotonic_score;
+  FitScore distance_score, gaps_score, isotonic_score;
   try {
-    logistic = fit_logistic(data);
+    distance_only = fit_logistic(data);
     isotonic = fit_isotonic(data);
-    logistic_score = score_fit(data, [](const auto& d) { return make_logistic_calibration(fit_logistic(d), "cv"); });
+    distance_score = score_fit(data, [](const auto& d) { return make_logistic_calibration(fit_logistic(d), "cv"); });
     isotonic_score = score_fit(data, [](const auto& d) { return make_isotonic_calibration(fit_isotonic(d), "cv"); });
     if (gaps) {
       with_gaps = fit_logistic(data, true);
@@ -109,8 +109,9 @@ int run_calibrate(const CommandContext& ctx, const CalibrateOptions& o) {
   } catch (const std::invalid_argument& e) {
     throw UsageError(fmt::format("{}: cannot fit a calibration: {}", o.pairs, e.what()));
   }
-  const bool use_gaps = gaps && gaps_score.cv_log_loss < logistic_score.cv_log_loss;
-  if (use_gaps) std::swap(logistic, with_gaps), std::swap(logistic_score, gaps_score);
+  const bool use_gaps = gaps && gaps_score.cv_log_loss < distance_score.cv_log_loss;
+  const LogisticParams& logistic = use_gaps ? with_gaps : distance_only;
+  const FitScore& logistic_score = use_gaps ? gaps_score : distance_score;
   spec.logistic = logistic;
   spec.isotonic = isotonic;
   spec.ece = o.method == "logistic" ? logistic_score.ece : isotonic_score.ece;
@@ -134,8 +135,11 @@ int run_calibrate(const CommandContext& ctx, const CalibrateOptions& o) {
                        label, l.slope, l.midpoint, gap_term, score.ece, score.cv_ece, score.cv_log_loss);
   };
   logistic_line("logistic", logistic, logistic_score);
-  if (gaps) {
-    logistic_line(use_gaps ? "  distance only" : "  with gaps", with_gaps, gaps_score);
+  if (gaps) {  // the other logistic curve, for comparison
+    if (use_gaps)
+      logistic_line("  distance only", distance_only, distance_score);
+    else
+      logistic_line("  with gaps", with_gaps, gaps_score);
     out << fmt::format("{:<16}(not written: its CV log loss is {})\n", "", use_gaps ? "larger" : "not smaller");
   }
   out << fmt::format("isotonic        {} knots: ECE {:.4f}, 5-fold CV ECE {:.4f}, CV log loss {:.4f}\n",
