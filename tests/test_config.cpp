@@ -212,6 +212,14 @@ TEST_CASE("the consumers and the watch take their keys from the file and the env
     CHECK(run_of(parse_with({"run", "--mirror"}, detection, {}, dir)).decider.detection.mirror);
     CHECK(run_of(parse_with({"run"}, "", {}, dir)).decider.detection.mirror);  // the default
     CHECK_FALSE(run_of(parse_with({"run", "--no-mirror"}, "", {}, dir)).decider.detection.mirror);
+    // The decision policy follows: mirrored encodings measure mirror gaps and say so in their version.
+    const DecisionPolicy mirrored = run_of(parse_with({"run", "--tolerance", "0.55"}, "", {}, dir)).decider.policy();
+    CHECK(mirrored.tolerance == 0.55);
+    CHECK(mirrored.mirror_gaps);
+    CHECK(mirrored.encoding_version == std::string(kModelVersion) + "+mirror");
+    const DecisionPolicy plain = run_of(parse_with({"run", "--no-mirror"}, "", {}, dir)).decider.policy();
+    CHECK_FALSE(plain.mirror_gaps);
+    CHECK(plain.encoding_version == kModelVersion);
     CHECK_FALSE(run_of(parse_with({"run"}, "", {}, dir)).decider.enrolment_cnn);  // the default
     const DetectionOptions defaults = run_of(parse_with({"run"}, "", {}, dir)).decider.detection;
     CHECK(defaults.describe() == "hog 1, retry hog 0");  // face_recognition's, then one look at upsample 0

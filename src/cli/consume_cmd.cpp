@@ -58,9 +58,7 @@ int run_consume(const CommandContext& ctx, const ConsumeOptions& o) {
   base.max_attempts = o.max_attempts;
   base.host = this_host();
   base.lease = std::chrono::seconds(o.decider.lease_seconds);
-  base.policy.tolerance = o.decider.tolerance;
-  base.policy.encoding_version = encoding_version(engine);
-  base.policy.mirror_gaps = engine.mirror;
+  base.policy = o.decider.policy();
   base.data_dir = o.decider.data_dir;
   base.keep_files = o.decider.keep_files;
   base.exit_when_idle = std::chrono::milliseconds(static_cast<long long>(o.exit_when_idle * 1000));

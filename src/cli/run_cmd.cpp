@@ -64,9 +64,7 @@ class PassRunner {
     p.lease = std::chrono::seconds(o.decider.lease_seconds);
     p.host = host_name();
     p.worker = fmt::format("{}:{}", p.host, getpid());
-    p.policy.tolerance = o.decider.tolerance;
-    p.policy.encoding_version = encoding_version(engine);
-    p.policy.mirror_gaps = engine.mirror;
+    p.policy = o.decider.policy();
     std::function<void(const Decision&)> print;
     if (o.dry_run) print = [this](const Decision& d) { ctx_.out << describe(d) << '\n' << std::flush; };
     pass_ = std::make_unique<Pass>(*repo_, engines_, *calibration_, p, ctx.log, stop, print);

@@ -9,6 +9,7 @@
 
 #include "biosense/compare/writer.hpp"
 #include "biosense/engine/dlib_engine.hpp"
+#include "biosense/pass/decide.hpp"
 #include "biosense/report/model.hpp"
 #include "biosense/report/render.hpp"
 #include "biosense/storage/records.hpp"
@@ -139,6 +140,18 @@ struct DecisionOptions {
   void apply_to(EngineOptions& o) const {
     detection.apply_to(o);
     o.cnn_for_enrolment = enrolment_cnn;
+  }
+  /// The decision rule of a decider whose engines apply_to() configured: the
+  /// tolerance, the engines' encoding version, and whether they measure
+  /// mirror gaps.
+  DecisionPolicy policy() const {
+    EngineOptions engine;
+    apply_to(engine);
+    DecisionPolicy p;
+    p.tolerance = tolerance;
+    p.encoding_version = encoding_version(engine);
+    p.mirror_gaps = engine.mirror;
+    return p;
   }
 };
 
