@@ -137,13 +137,17 @@ struct DecisionOptions {
   /// CNN detector (EngineOptions::cnn_for_enrolment). Off by default: the
   /// benchmarks it approves are weak (docs/pass.md, "Enrolment photos").
   bool enrolment_cnn = false;
+  /// Compare each snapshot with every enrolled agent's benchmark too, and
+  /// refuse a match when another agent is closer (docs/pass.md, "The
+  /// gallery check"). On by default.
+  bool gallery_check = true;
   void apply_to(EngineOptions& o) const {
     detection.apply_to(o);
     o.cnn_for_enrolment = enrolment_cnn;
   }
   /// The decision rule of a decider whose engines apply_to() configured: the
-  /// tolerance, the engines' encoding version, and whether they measure
-  /// mirror gaps.
+  /// tolerance, the engines' encoding version, whether they measure mirror
+  /// gaps, and whether the gallery check runs.
   DecisionPolicy policy() const {
     EngineOptions engine;
     apply_to(engine);
@@ -151,6 +155,7 @@ struct DecisionOptions {
     p.tolerance = tolerance;
     p.encoding_version = encoding_version(engine);
     p.mirror_gaps = engine.mirror;
+    p.gallery_check = gallery_check;
     return p;
   }
 };
