@@ -262,6 +262,38 @@ TEST_CASE("the consumers and the watch take their keys from the file and the env
     CHECK_THAT(config_error(parse_with({"run"}, "[detection]\ndetector = \"mmod\"\n", {}, dir)),
                Catch::Contains("detection.detector"));
   }
+  SECTION("the gallery check: on by default; key, environment and flags on run, reprocess and consume") {
+    const auto check_of = [](const ParseOutcome& p) {
+      INFO(p.message);
+      REQUIRE(p.invocation);
+      return std::visit(
+          [](const auto& o) -> bool {
+            using T = std::decay_t<decltype(o)>;
+            if constexpr (std::is_same_v<T, RunOptions> || std::is_same_v<T, ConsumeOptions>)
+              return o.decider.policy().gallery_check;
+            if constexpr (std::is_same_v<T, ReprocessOptions>) return o.run.decider.policy().gallery_check;
+            FAIL("not a decider");
+            return false;
+          },
+          p.invocation->command);
+    };
+    for (const auto& args : std::vector<std::vector<std::string>>{{"run"}, {"reprocess", "--ids", "1"}, {"consume"}}) {
+      INFO(args[0]);
+      const auto with = [&](std::vector<std::string> extra) {
+        std::vector<std::string> words = args;
+        words.insert(words.end(), extra.begin(), extra.end());
+        return words;
+      };
+      CHECK(check_of(parse_with(args, "", {}, dir)));
+      CHECK_FALSE(check_of(parse_with(args, "[pass]\ngallery_check = false\n", {}, dir)));
+      CHECK_FALSE(check_of(parse_with(args, "", {{"BIOSENSE_GALLERY_CHECK", "false"}}, dir)));
+      CHECK(check_of(parse_with(args, "[pass]\ngallery_check = false\n", {{"BIOSENSE_GALLERY_CHECK", "true"}}, dir)));
+      CHECK_FALSE(check_of(parse_with(with({"--no-gallery-check"}), "", {}, dir)));
+      CHECK(check_of(parse_with(with({"--gallery-check"}), "", {{"BIOSENSE_GALLERY_CHECK", "false"}}, dir)));
+    }
+    CHECK_THAT(config_error(parse_with({"run"}, "[pass]\ngallery_check = \"no\"\n", {}, dir)),
+               Catch::Contains("pass.gallery_check"));
+  }
   SECTION("bad values name the key") {
     CHECK_THAT(config_error(parse_with({"consume"}, "[amqp]\nqueues = \"a,,b\"\n", {}, dir)),
                Catch::Contains("amqp.queues"));

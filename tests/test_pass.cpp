@@ -202,7 +202,7 @@ TEST_CASE("a snapshot's confidence reads the closest face's and the benchmark's 
   analysis.faces = {face_at(1.5f, 0.05), face_at(0.55f, 0.35)};  // the second is the closest
   const AnalysisResult result = analysis;
   const ImageRow row{ImageKind::Stream, 9, "agent", "", std::nullopt, 1};
-  Decision d = decide_stream(row, benchmark, &result, DecisionPolicy{}, *calibration);
+  Decision d = decide_stream(row, benchmark, &result, DecisionPolicy{}, *calibration, nullptr);
   CHECK(d.result == ResultCode::SuccessMultipleFaces);
   REQUIRE(d.distance);
   CHECK(*d.distance == Approx(0.55));
@@ -213,7 +213,7 @@ TEST_CASE("a snapshot's confidence reads the closest face's and the benchmark's 
   CHECK(*d.accuracy > calibration->percent(0.55) + 10.0);
   // A benchmark encoded before its gap was kept counts as a typical pair.
   benchmark.mirror_gap.reset();
-  d = decide_stream(row, benchmark, &result, DecisionPolicy{}, *calibration);
+  d = decide_stream(row, benchmark, &result, DecisionPolicy{}, *calibration, nullptr);
   CHECK(*d.accuracy == Approx(calibration->percent(0.55)));
 }
 
@@ -296,4 +296,88 @@ TEST_CASE_METHOD(PassFixture, "a stop request ends the pass after the current ch
   std::size_t pending = 0;
   for (const auto& r : repo.rows(ImageKind::Stream)) pending += r.status == Status::Pending;
   CHECK(pending == 4);
+}
+
+TEST_CASE_METHOD(PassFixture, "the gallery check: a closer colleague makes UNKNOWN_PERSON; one load per pass",
+                 "[pass][gallery]") {
+  repo.add_train_row("a", Status::Pending, photo("faces:0.0"));
+  const auto b_train = repo.add_train_row("b", Status::Pending, photo("faces:0.5"));
+  run(ImageKind::Train);  // both approved, their encodings cached
+  const auto genuine = repo.add_stream_row("a", Status::Pending, photo("faces:0.1"));
+  const auto colleague = repo.add_stream_row("a", Status::Pending, photo("faces:0.45"));
+  const auto stranger = repo.add_stream_row("a", Status::Pending, photo("faces:2.0"));
+  const auto no_face = repo.add_stream_row("a", Status::Pending, photo("faces:"));
+  const auto b_itself = repo.add_stream_row("b", Status::Pending, photo("faces:0.45"));
+
+  SECTION("on (the default)") {
+    const PassSummary s = run(ImageKind::Stream);
+    CHECK(s.decided == 5);
+    CHECK(repo.call_count("load_gallery") == 1);  // 3 chunks, one load
+    CHECK(result_of(genuine) == "SUCCESS");
+    CHECK(repo.stream_row(genuine).closest_lan_id == std::optional<std::string>("b"));
+    CHECK(*repo.stream_row(genuine).closest_distance == Approx(0.4));
+    CHECK(result_of(colleague) == "UNKNOWN_PERSON");
+    CHECK(repo.stream_row(colleague).closest_lan_id == std::optional<std::string>("b"));
+    CHECK(*repo.stream_row(colleague).closest_distance == Approx(0.05));
+    CHECK(*repo.stream_row(colleague).distance == Approx(0.45));
+    bool named = false;
+    for (const auto& a : repo.process_status())
+      if (a.image_id == colleague && a.kind == ImageKind::Stream)
+        named = a.detail.find("enrolled agent b (training image " + std::to_string(b_train) + ") is closer") !=
+                std::string::npos;
+    CHECK(named);
+    CHECK(result_of(stranger) == "UNKNOWN_PERSON");
+    CHECK(repo.stream_row(stranger).closest_lan_id == std::optional<std::string>("b"));
+    CHECK(result_of(no_face) == "NO_FACES_FOUND");
+    CHECK_FALSE(repo.stream_row(no_face).closest_lan_id);
+    CHECK(result_of(b_itself) == "SUCCESS");
+    CHECK(repo.stream_row(b_itself).closest_lan_id == std::optional<std::string>("a"));
+    CHECK_THAT(log_text.str(), Catch::Contains("gallery loaded: 2 enrolled benchmark(s)"));
+    // The next pass reads the gallery again.
+    repo.add_stream_row("a", Status::Pending, photo("faces:0.1"));
+    run(ImageKind::Stream);
+    CHECK(repo.call_count("load_gallery") == 2);
+  }
+  SECTION("off") {
+    PassOptions o = options();
+    o.policy.gallery_check = false;
+    run(ImageKind::Stream, o);
+    CHECK(repo.call_count("load_gallery") == 0);
+    CHECK(result_of(genuine) == "SUCCESS");
+    CHECK(result_of(colleague) == "SUCCESS");
+    CHECK(result_of(b_itself) == "SUCCESS");
+    for (const auto& r : repo.rows(ImageKind::Stream)) {
+      CHECK_FALSE(r.closest_lan_id);
+      CHECK_FALSE(r.closest_distance);
+    }
+  }
+}
+
+TEST_CASE_METHOD(PassFixture, "the gallery check counts a benchmark validated inline in the same pass at once",
+                 "[pass][gallery]") {
+  const bool dry_run = GENERATE(false, true);
+  INFO("dry run: " << dry_run);
+  repo.add_train_row("a", Status::Pending, photo("faces:0.0"));
+  run(ImageKind::Train);
+  // Chunk 1 loads the gallery (a only); in chunk 2 b enrols inline, and a
+  // snapshot claimed by a showing b is caught by the same pass.
+  repo.add_stream_row("a", Status::Pending, photo("faces:0.1"));
+  repo.add_stream_row("a", Status::Pending, photo("faces:0.1"));
+  repo.add_train_row("b", Status::Pending, photo("faces:0.5"));
+  const auto b_row = repo.add_stream_row("b", Status::Pending, photo("faces:0.5"));
+  const auto impostor = repo.add_stream_row("a", Status::Pending, photo("faces:0.45"));
+  seen.clear();
+  run(ImageKind::Stream, options(dry_run));
+  CHECK(repo.call_count("load_gallery") == 1);
+  const auto decision_of = [&](std::int64_t id) {
+    for (const auto& d : seen)
+      if (d.kind == ImageKind::Stream && d.id == id) return d;
+    FAIL("no decision for stream row " << id);
+    return Decision{};
+  };
+  CHECK(decision_of(b_row).result == ResultCode::Success);
+  const Decision caught = decision_of(impostor);
+  CHECK(caught.result == ResultCode::UnknownPerson);
+  CHECK(caught.closest_lan_id == std::optional<std::string>("b"));
+  if (!dry_run) CHECK(result_of(impostor) == "UNKNOWN_PERSON");
 }

@@ -37,7 +37,7 @@ void check_contract_schema(SqlBackend& b) {
   const std::vector<std::pair<std::string, std::vector<std::string>>> tables = {
       {"stream_img",
        {"id", "lan_id", "capture_time", "image", "status", "result", "processed_time", "num_faces", "accuracy",
-        "distance", "benchmark_id", "claimed_by", "claimed_at", "attempts"}},
+        "distance", "benchmark_id", "claimed_by", "claimed_at", "attempts", "closest_lan_id", "closest_distance"}},
       {"train_img",
        {"id", "lan_id", "capture_time", "image", "status", "result", "processed_time", "num_faces", "claimed_by",
         "claimed_at", "attempts"}},

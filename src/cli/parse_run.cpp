@@ -56,6 +56,9 @@ void add_decider_options(CLI::App* cmd, DecisionOptions& d) {
   add_detection_options(cmd, d.detection);
   cmd->add_flag("--enrolment-cnn,!--no-enrolment-cnn", d.enrolment_cnn,
                 "An enrolment photo where no face is found gets one look by the CNN detector (default: off)");
+  cmd->add_flag("--gallery-check,!--no-gallery-check", d.gallery_check,
+                "Compare each snapshot with every enrolled agent too; another agent closer than the claimed one "
+                "makes it UNKNOWN_PERSON (default: on)");
 }
 
 CLI::App* add_run(CLI::App& app, RunOptions& o) {

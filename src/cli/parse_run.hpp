@@ -24,8 +24,9 @@ std::vector<std::int64_t> parse_id_list(const std::string& text, const std::stri
 
 /// --data-dir, --keep-files, --tolerance, --lease and the detection options
 /// (--detector, --upsample, --retry-detector, --retry-upsample, --jitters,
-/// --mirror/--no-mirror) and --enrolment-cnn/--no-enrolment-cnn:
-/// the same flags on `run`, `reprocess` and `consume`.
+/// --mirror/--no-mirror), --enrolment-cnn/--no-enrolment-cnn and
+/// --gallery-check/--no-gallery-check: the same flags on `run`, `reprocess`
+/// and `consume`.
 void add_decider_options(CLI::App* cmd, DecisionOptions& d);
 CLI::App* add_run(CLI::App& app, RunOptions& o);
 CLI::App* add_reprocess(CLI::App& app, ReprocessOptions& o, ReprocessFlags& flags);

@@ -32,10 +32,13 @@ std::string optional_number(const std::optional<double>& v, int digits) {
 
 /// The line --dry-run prints for each decision it would write.
 std::string describe(const Decision& d) {
-  return fmt::format("would set {}_img {} lan_id={} status={} result={} faces={} distance={} accuracy={} benchmark={}",
-                     image_kind_name(d.kind), d.id, json::quote(d.lan_id), static_cast<char>(d.status()),
-                     result_code_name(d.result), d.num_faces, optional_number(d.distance, 4),
-                     optional_number(d.accuracy, 1), d.benchmark_id ? std::to_string(*d.benchmark_id) : "-");
+  return fmt::format(
+      "would set {}_img {} lan_id={} status={} result={} faces={} distance={} accuracy={} benchmark={} closest={} "
+      "closest_distance={}",
+      image_kind_name(d.kind), d.id, json::quote(d.lan_id), static_cast<char>(d.status()), result_code_name(d.result),
+      d.num_faces, optional_number(d.distance, 4), optional_number(d.accuracy, 1),
+      d.benchmark_id ? std::to_string(*d.benchmark_id) : "-", d.closest_lan_id ? json::quote(*d.closest_lan_id) : "-",
+      optional_number(d.closest_distance, 4));
 }
 
 /// Everything one or more passes need, built once per process.

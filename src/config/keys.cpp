@@ -271,6 +271,14 @@ std::vector<KeySpec> build_table() {
     deciders(x, [&](DecisionOptions& r) { r.keep_files = boolean(v); });
   };
   t.back().read = [](const Targets& x) -> Value { return x.run.decider.keep_files; };
+  t.push_back(key("pass.gallery_check", K::Boolean, "true", "BIOSENSE_GALLERY_CHECK",
+                  "run/consume --gallery-check/--no-gallery-check",
+                  "Compare each snapshot with every enrolled agent too: another agent closer than the claimed one "
+                  "makes it UNKNOWN_PERSON"));
+  t.back().apply = [](const Value& v, Targets& x) {
+    deciders(x, [&](DecisionOptions& r) { r.gallery_check = boolean(v); });
+  };
+  t.back().read = [](const Targets& x) -> Value { return x.run.decider.gallery_check; };
 
   // [watch] (`watch`: docs/liveness.md measured these defaults)
   t.push_back(ranged(key("watch.window", K::Integer, "600", "BIOSENSE_WATCH_WINDOW", "watch --window",

@@ -38,6 +38,26 @@ bool settle_unusable(Decision& d, const AnalysisResult* analysis) {
   return false;
 }
 
+/// The gallery check of a stream decision `d` whose best face (`face`) lies
+/// `claimed` from the benchmark `benchmark_id` (decide_stream's contract).
+void check_gallery(Decision& d, const Gallery& gallery, const Encoding& face, std::int64_t benchmark_id,
+                   double claimed) {
+  const auto other = gallery.closest_other(face, d.lan_id, benchmark_id);
+  if (!other) return;
+  d.closest_lan_id = other->lan_id;
+  d.closest_distance = other->distance;
+  const bool matched = d.result == ResultCode::Success || d.result == ResultCode::SuccessMultipleFaces;
+  if (matched && other->distance < claimed) {
+    d.result = d.result == ResultCode::Success ? ResultCode::UnknownPerson : ResultCode::UnknownMultipleFaces;
+    d.detail += fmt::format(
+        "; enrolled agent {} (training image {}) is closer at {:.4f} than the claimed agent's benchmark at {:.4f}: "
+        "not verified",
+        other->lan_id, other->train_img_id, other->distance, claimed);
+  } else {
+    d.detail += fmt::format("; closest other enrolled agent {} at {:.4f}", other->lan_id, other->distance);
+  }
+}
+
 }  // namespace
 
 Decision decide_train(const ImageRow& row, const AnalysisResult* analysis, const DecisionPolicy& policy) {
@@ -69,7 +89,7 @@ Decision decide_train(const ImageRow& row, const AnalysisResult* analysis, const
 }
 
 Decision decide_stream(const ImageRow& row, const Benchmark& benchmark, const AnalysisResult* analysis,
-                       const DecisionPolicy& policy, const Calibration& calibration) {
+                       const DecisionPolicy& policy, const Calibration& calibration, const Gallery* gallery) {
   Decision d = start(row, ImageKind::Stream, policy);
   if (benchmark.state == Benchmark::State::None) {
     d.result = ResultCode::NoTrainingImage;
@@ -97,6 +117,8 @@ Decision decide_stream(const ImageRow& row, const Benchmark& benchmark, const An
   d.distance = best;
   d.accuracy = calibration.percent(best, pair_mirror_gaps(closest->mirror_gap, benchmark.mirror_gap));
   d.detail = fmt::format("{} face(s), best distance {:.4f} (tolerance {})", faces.size(), best, policy.tolerance);
+  if (gallery != nullptr && gallery->encoding_version() == policy.encoding_version)
+    check_gallery(d, *gallery, closest->encoding, benchmark.train_img_id, best);
   return d;
 }
 

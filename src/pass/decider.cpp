@@ -56,6 +56,7 @@ DecidedRows Decider::decide(ImageKind kind, const std::vector<ImageRow>& rows, S
     files.push_back(options_.dry_run ? std::filesystem::path{}
                                      : staged.stage(rows[i].lan_id, area, rows[i].id, *rows[i].image));
   }
+  const Gallery* gallery = kind == ImageKind::Stream ? gallery_for(rows, benchmark) : nullptr;
   const std::vector<AnalysisResult> analyses = analyze(kind == ImageKind::Train, photos, files, out.engine_seconds);
   std::vector<const AnalysisResult*> analysis_of(rows.size(), nullptr);
   for (std::size_t k = 0; k < index.size(); ++k) analysis_of[index[k]] = &analyses[k];
@@ -64,13 +65,27 @@ DecidedRows Decider::decide(ImageKind kind, const std::vector<ImageRow>& rows, S
     if (kind == ImageKind::Stream && benchmark[i].state == Benchmark::State::Busy) continue;
     Decision d = kind == ImageKind::Train
                      ? decide_train(rows[i], analysis_of[i], options_.policy)
-                     : decide_stream(rows[i], benchmark[i], analysis_of[i], options_.policy, calibration_);
+                     : decide_stream(rows[i], benchmark[i], analysis_of[i], options_.policy, calibration_, gallery);
     d.started_at = started_at;
     d.finished_at = std::chrono::system_clock::now();
     d.detail += fmt::format("; attempt {}", rows[i].attempts);
     out.decisions.push_back(std::move(d));
   }
   return out;
+}
+
+const Gallery* Decider::gallery_for(const std::vector<ImageRow>& rows, const std::vector<Benchmark>& benchmarks) {
+  if (options_.gallery == nullptr || !options_.policy.gallery_check) return nullptr;
+  const std::size_t loads = options_.gallery->loads();
+  const auto start = Clock::now();
+  Gallery& gallery = options_.gallery->current(repo_, options_.policy.encoding_version);
+  if (options_.gallery->loads() != loads)
+    log_.debug(fmt::format("gallery loaded: {} enrolled benchmark(s) of {} in {:.3f}s", gallery.size(),
+                           options_.policy.encoding_version, seconds_since(start)));
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    if (benchmarks[i].state == Benchmark::State::Ready)
+      gallery.put(GalleryEntry{rows[i].lan_id, benchmarks[i].train_img_id, benchmarks[i].encoding});
+  return &gallery;
 }
 
 std::vector<AnalysisResult> Decider::analyze(bool enrolment, const std::vector<const Bytes*>& photos,

@@ -51,8 +51,9 @@ Pass::Pass(Repository& repo, std::vector<FaceEngine*> engines, const Calibration
       stop_(stop),
       on_decision_(std::move(on_decision)),
       workspace_(options_.data_dir, options_.keep_files),
-      decider_(repo_, engines_, calibration_, DeciderOptions{options_.dry_run, options_.worker, options_.policy}, log_,
-               on_decision_) {
+      gallery_(options_.gallery_refresh),
+      decider_(repo_, engines_, calibration_,
+               DeciderOptions{options_.dry_run, options_.worker, options_.policy, &gallery_}, log_, on_decision_) {
   if (engines_.empty()) throw std::invalid_argument("a pass needs at least one engine");
   if (options_.batch_size == 0) options_.batch_size = 1;
 }
@@ -61,6 +62,7 @@ PassSummary Pass::run(ImageKind kind) {
   const auto start = Clock::now();
   PassSummary summary;
   decider_.forget_benchmarks();
+  gallery_.expire();  // loaded again at the first stream chunk: once per pass
   deferred_.clear();
   if (!options_.dry_run) {
     summary.swept = workspace_.sweep(options_.lease);

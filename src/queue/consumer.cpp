@@ -66,6 +66,7 @@ Consumer::Consumer(AmqpUrl url, OpenRepository open_repository, FaceEngine& engi
       log_(log),
       should_stop_(std::move(should_stop)),
       workspace_(options_.data_dir, options_.keep_files),
+      gallery_(options_.gallery_refresh),
       backoff_(kFirstBackoff) {
   if (options_.queues.empty()) throw std::invalid_argument("a consumer needs at least one queue");
   if (options_.max_attempts < 1) options_.max_attempts = 1;
@@ -210,8 +211,8 @@ void Consumer::handle(AmqpConnection& channel, const Delivery& delivery, ImageKi
 bool Consumer::decide_and_commit(const ImageRow& row, std::string& why_not) {
   // A new enrolment photo validated inline counts as decided here: its
   // facetraining message then finds it decided.
-  Decider decider(*repo_, {&engine_}, calibration_, DeciderOptions{false, options_.worker, options_.policy}, log_,
-                  [this](const Decision&) { ++stats_.decided; });
+  Decider decider(*repo_, {&engine_}, calibration_, DeciderOptions{false, options_.worker, options_.policy, &gallery_},
+                  log_, [this](const Decision&) { ++stats_.decided; });
   StagedFiles staged(workspace_);
   const DecidedRows out = decider.decide(row.kind, {row}, staged);
   if (!out.busy.empty()) {

@@ -201,21 +201,25 @@ std::size_t SociRepository::commit_decisions(const std::vector<Decision>& decisi
       WriteTransaction tx(*conn_);
       // Bound by reference: each decision refills these and re-executes the
       // statements prepared once for the whole batch.
-      std::string status, result, lan_id, kind_name, model_version, detail, started_at, finished_at;
+      std::string status, result, lan_id, kind_name, model_version, detail, started_at, finished_at, closest_lan_id;
       long long id = 0, benchmark_id = 0;
       int num_faces = 0;
-      double accuracy = 0.0, distance = 0.0;
+      double accuracy = 0.0, distance = 0.0, closest_distance = 0.0;
       soci::indicator accuracy_ind = soci::i_null, distance_ind = soci::i_null, benchmark_ind = soci::i_null;
       soci::indicator started_ind = soci::i_null, finished_ind = soci::i_null;
+      soci::indicator closest_lan_ind = soci::i_null, closest_distance_ind = soci::i_null;
 
       soci::statement update_stream =
           (sql.prepare
                << "UPDATE stream_img SET status = :status, result = :result, processed_time = CURRENT_TIMESTAMP,"
                   " num_faces = :num_faces, accuracy = :accuracy, distance = :distance,"
-                  " benchmark_id = :benchmark_id, claimed_by = NULL, claimed_at = NULL"
+                  " benchmark_id = :benchmark_id, closest_lan_id = :closest_lan_id,"
+                  " closest_distance = :closest_distance, claimed_by = NULL, claimed_at = NULL"
                   " WHERE id = :id AND claimed_by = :worker AND status = 'P'",
            soci::use(status), soci::use(result), soci::use(num_faces), soci::use(accuracy, accuracy_ind),
-           soci::use(distance, distance_ind), soci::use(benchmark_id, benchmark_ind), soci::use(id), soci::use(worker));
+           soci::use(distance, distance_ind), soci::use(benchmark_id, benchmark_ind),
+           soci::use(closest_lan_id, closest_lan_ind), soci::use(closest_distance, closest_distance_ind), soci::use(id),
+           soci::use(worker));
       soci::statement update_train =
           (sql.prepare << "UPDATE train_img SET status = :status, result = :result, processed_time = CURRENT_TIMESTAMP,"
                           " num_faces = :num_faces, claimed_by = NULL, claimed_at = NULL"
@@ -243,6 +247,10 @@ std::size_t SociRepository::commit_decisions(const std::vector<Decision>& decisi
         distance_ind = ind_of(d.distance.has_value());
         benchmark_id = d.benchmark_id.value_or(0);
         benchmark_ind = ind_of(d.benchmark_id.has_value());
+        closest_lan_id = d.closest_lan_id.value_or("");
+        closest_lan_ind = ind_of(d.closest_lan_id.has_value());
+        closest_distance = d.closest_distance.value_or(0.0);
+        closest_distance_ind = ind_of(d.closest_distance.has_value());
         soci::statement& update = d.kind == ImageKind::Stream ? update_stream : update_train;
         update.execute(true);
         const bool recorded = update.get_affected_rows() == 1;

@@ -1,4 +1,4 @@
-/// Benchmarks, encodings, reprocessing and inserts over SOCI.
+/// Benchmarks, encodings, the gallery, reprocessing and inserts over SOCI.
 #include <soci/soci.h>
 
 #include <set>
@@ -111,6 +111,29 @@ void SociRepository::upsert_encoding(const StoredEncoding& e) {
                       std::string(dialect.upsert_encoding),
       soci::use(id), soci::use(e.model_version), soci::use(blob), soci::use(left), soci::use(top), soci::use(right),
       soci::use(bottom), soci::use(quality), soci::use(mirror_gap, gap_ind);
+}
+
+std::vector<GalleryEntry> SociRepository::load_gallery(const std::string& model_version) {
+  return conn_->guarded("read the gallery of enrolled benchmarks", [&] {
+    // Each agent's newest approved image (the train_img_lan_status_id index
+    // answers the GROUP BY), joined with its cached encoding of this version.
+    std::string lan_id, blob;
+    long long train_img_id = 0;
+    soci::statement st =
+        (conn_->sql().prepare << "SELECT b.lan_id, b.id, e.encoding FROM (SELECT lan_id, MAX(id) AS id FROM train_img"
+                                 " WHERE status = 'Y' AND lan_id IS NOT NULL GROUP BY lan_id) b"
+                                 " JOIN face_encoding e ON e.train_img_id = b.id AND e.model_version = :mv"
+                                 " ORDER BY b.id",
+         soci::into(lan_id), soci::into(train_img_id), soci::into(blob), soci::use(model_version));
+    st.execute();
+    std::vector<GalleryEntry> gallery;
+    while (st.fetch()) {
+      const auto encoding = encoding_from_blob(blob);
+      if (!encoding) continue;  // a damaged cache entry: its agent's own pass encodes it again
+      gallery.push_back(GalleryEntry{lan_id, static_cast<std::int64_t>(train_img_id), *encoding});
+    }
+    return gallery;
+  });
 }
 
 std::vector<ImageRow> SociRepository::decided_snapshots(std::int64_t before_id, std::size_t max_rows) {

@@ -179,6 +179,8 @@ std::size_t MemoryRepository::commit_decisions(const std::vector<Decision>& deci
         r.accuracy = d.accuracy;
         r.distance = d.distance;
         r.benchmark_id = d.benchmark_id;
+        r.closest_lan_id = d.closest_lan_id;
+        r.closest_distance = d.closest_distance;
       }
       r.claimed_by.reset();
       r.claimed_at.reset();
@@ -252,6 +254,21 @@ std::optional<StoredEncoding> MemoryRepository::load_encoding(std::int64_t train
 void MemoryRepository::save_encoding(const StoredEncoding& encoding) {
   enter("save_encoding");
   encodings_[{encoding.train_img_id, encoding.model_version}] = encoding;
+}
+
+std::vector<GalleryEntry> MemoryRepository::load_gallery(const std::string& model_version) {
+  enter("load_gallery");
+  std::map<std::string, std::int64_t> newest;  // lan_id -> newest approved train_img id
+  for (const auto& [id, r] : train_)
+    if (r.status == Status::Done) newest[r.lan_id] = id;  // ids ascend: the last one wins
+  std::map<std::int64_t, GalleryEntry> by_id;
+  for (const auto& [lan_id, id] : newest) {
+    const auto it = encodings_.find({id, model_version});
+    if (it != encodings_.end()) by_id[id] = GalleryEntry{lan_id, id, it->second.encoding};
+  }
+  std::vector<GalleryEntry> gallery;
+  for (auto& [id, entry] : by_id) gallery.push_back(std::move(entry));
+  return gallery;
 }
 
 std::vector<ImageRow> MemoryRepository::decided_snapshots(std::int64_t before_id, std::size_t max_rows) {

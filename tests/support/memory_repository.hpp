@@ -17,7 +17,7 @@
 namespace biosense::test {
 
 /// Every column of a stream_img / train_img row as the fake stores it
-/// (accuracy, distance and benchmark_id stay empty on train rows).
+/// (accuracy, distance, benchmark_id and closest_* stay empty on train rows).
 struct RowView {
   ImageKind kind = ImageKind::Stream;
   std::int64_t id = 0;
@@ -31,6 +31,8 @@ struct RowView {
   std::optional<double> accuracy;
   std::optional<double> distance;
   std::optional<std::int64_t> benchmark_id;
+  std::optional<std::string> closest_lan_id;  ///< stream only
+  std::optional<double> closest_distance;     ///< stream only
   std::optional<std::string> claimed_by;
   std::optional<std::chrono::system_clock::time_point> claimed_at;
   int attempts = 0;
@@ -75,6 +77,7 @@ class MemoryRepository final : public Repository {
   std::optional<ImageRow> load_train_image(std::int64_t id) override;
   std::optional<StoredEncoding> load_encoding(std::int64_t train_img_id, const std::string& model_version) override;
   void save_encoding(const StoredEncoding& encoding) override;
+  std::vector<GalleryEntry> load_gallery(const std::string& model_version) override;
   std::vector<ImageRow> decided_snapshots(std::int64_t before_id, std::size_t max_rows) override;
   std::vector<std::int64_t> select_for_reprocess(const ReprocessFilter& filter) override;
   std::size_t reset_to_pending(ImageKind kind, const std::vector<std::int64_t>& ids) override;

@@ -116,6 +116,8 @@ class MemoryBackend final : public Backend {
     s.accuracy = r.accuracy;
     s.distance = r.distance;
     s.benchmark_id = r.benchmark_id;
+    s.closest_lan_id = r.closest_lan_id;
+    s.closest_distance = r.closest_distance;
     s.attempts = r.attempts;
     return s;
   }
@@ -236,14 +238,18 @@ RowState SqlBackend::row(ImageKind kind, std::int64_t id) {
   if (num_faces_ind == soci::i_ok) s.num_faces = num_faces;
   s.attempts = attempts_ind == soci::i_ok ? attempts : 0;
   if (kind == ImageKind::Stream) {
-    double accuracy = 0, distance = 0;
+    double accuracy = 0, distance = 0, closest_distance = 0;
     long long benchmark = 0;
-    soci::indicator a_ind, d_ind, b_ind;
-    sql << "SELECT accuracy, distance, benchmark_id FROM stream_img WHERE id = :id", soci::into(accuracy, a_ind),
-        soci::into(distance, d_ind), soci::into(benchmark, b_ind), soci::use(row_id);
+    std::string closest_lan_id;
+    soci::indicator a_ind, d_ind, b_ind, cl_ind, cd_ind;
+    sql << "SELECT accuracy, distance, benchmark_id, closest_lan_id, closest_distance FROM stream_img WHERE id = :id",
+        soci::into(accuracy, a_ind), soci::into(distance, d_ind), soci::into(benchmark, b_ind),
+        soci::into(closest_lan_id, cl_ind), soci::into(closest_distance, cd_ind), soci::use(row_id);
     if (a_ind == soci::i_ok) s.accuracy = accuracy;
     if (d_ind == soci::i_ok) s.distance = distance;
     if (b_ind == soci::i_ok) s.benchmark_id = benchmark;
+    if (cl_ind == soci::i_ok) s.closest_lan_id = closest_lan_id;
+    if (cd_ind == soci::i_ok) s.closest_distance = closest_distance;
   }
   return s;
 }

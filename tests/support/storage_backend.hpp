@@ -35,6 +35,8 @@ struct RowState {
   std::optional<double> accuracy;  ///< stream only
   std::optional<double> distance;  ///< stream only
   std::optional<std::int64_t> benchmark_id;
+  std::optional<std::string> closest_lan_id;  ///< stream only
+  std::optional<double> closest_distance;     ///< stream only
   int attempts = 0;
 };
 

@@ -148,14 +148,18 @@ struct DecisionOptions {
   /// CNN detector (EngineOptions::cnn_for_enrolment). Off by default: the
   /// benchmarks it approves are weak (docs/pass.md, "Enrolment photos").
   bool enrolment_cnn = false;
+  /// Compare each snapshot with every enrolled agent's benchmark too, and
+  /// refuse a match when another agent is closer (docs/pass.md, "The
+  /// gallery check"). On by default.
+  bool gallery_check = true;
   void apply_to(EngineOptions& o) const {
     detection.apply_to(o);
     o.cnn_for_enrolment = enrolment_cnn;
   }
   /// The decision rule of a decider whose engines apply_to() configured: the
   /// threshold (decision_threshold(): the tolerance if set, else the
-  /// calibration's), the engines' encoding version, and whether they measure
-  /// mirror gaps.
+  /// calibration's), the engines' encoding version, whether they measure
+  /// mirror gaps, and whether the gallery check runs.
   DecisionPolicy policy(const CalibrationSpec& calibration) const {
     DecisionPolicy p = policy();
     p.tolerance = decision_threshold(tolerance, calibration);
@@ -169,6 +173,7 @@ struct DecisionOptions {
     p.tolerance = tolerance.value_or(kDefaultTolerance);
     p.encoding_version = encoding_version(engine);
     p.mirror_gaps = engine.mirror;
+    p.gallery_check = gallery_check;
     return p;
   }
 };

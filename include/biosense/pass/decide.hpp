@@ -4,6 +4,7 @@
 #include "biosense/calibration/calibration.hpp"
 #include "biosense/engine/face.hpp"
 #include "biosense/engine/models.hpp"
+#include "biosense/pass/gallery.hpp"
 #include "biosense/storage/records.hpp"
 
 namespace biosense {
@@ -20,6 +21,11 @@ struct DecisionPolicy {
   /// The engine measures each face's mirror gap (it mirrors): a benchmark
   /// cached without one (before migration 005) is encoded again, once.
   bool mirror_gaps = false;
+  /// Also compare each snapshot with every enrolled agent's benchmark and
+  /// refuse a match when another agent is closer (docs/pass.md, "The gallery
+  /// check"; `pass.gallery_check`). The Decider reads it; decide_stream()
+  /// checks whenever it is given a gallery.
+  bool gallery_check = true;
 };
 
 /// The agent's benchmark as far as a snapshot is concerned.
@@ -43,7 +49,16 @@ Decision decide_train(const ImageRow& row, const AnalysisResult* analysis, const
 
 /// Verifies a snapshot against the agent's benchmark. `analysis` may be null
 /// when the benchmark is not Ready (nothing to compare with) or the image is NULL.
+///
+/// The gallery check, when `gallery` is not null and holds encodings of
+/// policy.encoding_version: the face closest to the benchmark is also
+/// compared with every other agent's (Gallery::closest_other); the closest
+/// one is recorded in closest_lan_id/closest_distance whatever the verdict,
+/// and when it is strictly closer than the claimed agent's benchmark, a
+/// SUCCESS / SUCCESS_MULTIPLE_FACES becomes UNKNOWN_PERSON /
+/// UNKNOWN_MULTIPLE_FACES, with both agents and distances in the detail.
+/// distance and accuracy stay those of the claimed agent's benchmark.
 Decision decide_stream(const ImageRow& row, const Benchmark& benchmark, const AnalysisResult* analysis,
-                       const DecisionPolicy& policy, const Calibration& calibration);
+                       const DecisionPolicy& policy, const Calibration& calibration, const Gallery* gallery);
 
 }  // namespace biosense

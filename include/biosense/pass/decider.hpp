@@ -14,6 +14,7 @@
 #include "biosense/calibration/calibration.hpp"
 #include "biosense/engine/face.hpp"
 #include "biosense/pass/decide.hpp"
+#include "biosense/pass/gallery_cache.hpp"
 #include "biosense/pass/workspace.hpp"
 #include "biosense/storage/repository.hpp"
 #include "biosense/util/log.hpp"
@@ -24,6 +25,10 @@ struct DeciderOptions {
   bool dry_run = false;  ///< stage nothing, write nothing (the engine reads the bytes)
   std::string worker;    ///< claimed_by for inline validation of a new benchmark
   DecisionPolicy policy;
+  /// Where the gallery of the check comes from, owned by the caller (it
+  /// outlives deciders: a consumer makes one per message). Used when
+  /// policy.gallery_check is on; null: no gallery check.
+  GalleryCache* gallery = nullptr;
 };
 
 /// What decide() made of a set of rows.
@@ -48,10 +53,17 @@ class Decider {
   DecidedRows decide(ImageKind kind, const std::vector<ImageRow>& rows, StagedFiles& staged);
 
   /// Benchmarks are cached per lan_id until this is called (a pass calls it at
-  /// its start; a consumer before every message, so a new enrolment counts at once).
+  /// its start; a consumer makes a new Decider per message, so a new
+  /// enrolment counts at once). The gallery has its own refresh rule
+  /// (gallery_cache.hpp).
   void forget_benchmarks() { benchmarks_.clear(); }
 
  private:
+  /// The gallery for a chunk of stream `rows` whose benchmarks are resolved:
+  /// the cached one (loaded when due) with every Ready benchmark of the chunk
+  /// put in, so one validated inline or encoded just now counts at once.
+  /// Null when the check is off.
+  const Gallery* gallery_for(const std::vector<ImageRow>& rows, const std::vector<Benchmark>& benchmarks);
   Benchmark benchmark_for(const std::string& lan_id, StagedFiles& staged);
   Benchmark validate_inline(const TrainImageInfo& newest, StagedFiles& staged);
   Benchmark encode_approved(const TrainImageInfo& approved, StagedFiles& staged);

@@ -14,6 +14,7 @@
 #include "biosense/engine/face.hpp"
 #include "biosense/pass/decide.hpp"
 #include "biosense/pass/decider.hpp"
+#include "biosense/pass/gallery_cache.hpp"
 #include "biosense/pass/workspace.hpp"
 #include "biosense/storage/repository.hpp"
 #include "biosense/util/log.hpp"
@@ -30,6 +31,9 @@ struct PassOptions {
   std::string host;                 ///< this machine, for the dead-process rule
   std::string worker;               ///< "<host>:<pid>", written to claimed_by
   DecisionPolicy policy;
+  /// The gallery check's gallery is loaded at the start of each stream pass,
+  /// and again during a pass that runs longer than this (gallery_cache.hpp).
+  std::chrono::seconds gallery_refresh = kGalleryRefresh;
 };
 
 struct PassSummary {
@@ -72,6 +76,7 @@ class Pass {
   const std::atomic<bool>& stop_;
   std::function<void(const Decision&)> on_decision_;
   Workspace workspace_;
+  GalleryCache gallery_;                ///< the gallery check's, for the decider
   Decider decider_;                     ///< shared with the queue consumers: the one place rows are decided
   std::vector<std::int64_t> deferred_;  ///< claimed rows whose benchmark was busy
 };

@@ -29,6 +29,7 @@
 #include "biosense/calibration/calibration.hpp"
 #include "biosense/engine/face.hpp"
 #include "biosense/pass/decide.hpp"
+#include "biosense/pass/gallery_cache.hpp"
 #include "biosense/pass/workspace.hpp"
 #include "biosense/queue/amqp.hpp"
 #include "biosense/storage/repository.hpp"
@@ -61,6 +62,9 @@ struct ConsumerOptions {
   std::chrono::milliseconds max_backoff{10000};  ///< reconnect delays double up to this
   std::chrono::milliseconds busy_wait{1000};     ///< before retrying a row whose benchmark is being validated
   std::chrono::milliseconds exit_when_idle{0};   ///< > 0: run() returns after this long without a message
+  /// The gallery check's gallery is kept between messages and read again
+  /// once it is this old (pass/gallery_cache.hpp says why 60 s).
+  std::chrono::seconds gallery_refresh = kGalleryRefresh;
 };
 
 struct ConsumerStats {
@@ -111,6 +115,7 @@ class Consumer {
   Logger& log_;
   std::function<bool()> should_stop_;
   Workspace workspace_;
+  GalleryCache gallery_;  ///< outlives the per-message deciders and database reconnections
   std::unique_ptr<Repository> repo_;
   std::chrono::milliseconds backoff_;
   bool idle_ = false;                          ///< exit_when_idle reached

@@ -82,6 +82,14 @@ struct StoredEncoding {
   std::optional<double> mirror_gap = std::nullopt;  ///< Face::mirror_gap; unset when not measured (005_mirror_gap)
 };
 
+/// One enrolled agent's current benchmark in the gallery every snapshot is
+/// also compared with (Repository::load_gallery, docs/pass.md "The gallery check").
+struct GalleryEntry {
+  std::string lan_id;
+  std::int64_t train_img_id = 0;
+  Encoding encoding{};
+};
+
 /// One decided row: the UPDATE of its table and its process_status row.
 struct Decision {
   ImageKind kind = ImageKind::Stream;
@@ -92,8 +100,13 @@ struct Decision {
   std::optional<double> distance;            ///< stream: raw distance of the best face
   std::optional<double> accuracy;            ///< stream: calibrated percent for the best face
   std::optional<std::int64_t> benchmark_id;  ///< stream: train_img id compared against
-  std::optional<StoredEncoding> encoding;    ///< train, SUCCESS: saved to face_encoding
-  std::string detail;                        ///< human-readable reason, for process_status
+  /// stream: the enrolled agent other than the claimed one whose benchmark
+  /// lies closest to the best face, and that distance (the gallery check;
+  /// unset when the check is off or the gallery holds no other agent).
+  std::optional<std::string> closest_lan_id;
+  std::optional<double> closest_distance;
+  std::optional<StoredEncoding> encoding;  ///< train, SUCCESS: saved to face_encoding
+  std::string detail;                      ///< human-readable reason, for process_status
   std::string model_version;
   std::chrono::system_clock::time_point started_at{};
   std::chrono::system_clock::time_point finished_at{};

@@ -74,10 +74,11 @@ class Repository {
   virtual void release(ImageKind kind, const std::vector<std::int64_t>& ids, const std::string& worker) = 0;
 
   /// One transaction: each decision's row is updated (status, result,
-  /// processed_time = now, num_faces, accuracy, distance, benchmark_id; claim
-  /// fields cleared) only if it is still claimed by `worker`; one
-  /// process_status row is inserted per decision; train decisions carrying an
-  /// encoding upsert face_encoding. Returns how many rows were updated.
+  /// processed_time = now, num_faces, accuracy, distance, benchmark_id, and on
+  /// stream rows closest_lan_id and closest_distance; claim fields cleared)
+  /// only if it is still claimed by `worker`; one process_status row is
+  /// inserted per decision; train decisions carrying an encoding upsert
+  /// face_encoding. Returns how many rows were updated.
   virtual std::size_t commit_decisions(const std::vector<Decision>& decisions, const std::string& worker) = 0;
 
   /// The agent's newest train_img (max id), whatever its status.
@@ -93,6 +94,11 @@ class Repository {
   virtual std::optional<StoredEncoding> load_encoding(std::int64_t train_img_id, const std::string& model_version) = 0;
   /// Upserts a benchmark encoding computed outside validation (an older Y row).
   virtual void save_encoding(const StoredEncoding& encoding) = 0;
+  /// The gallery: for every lan_id, its newest approved (Y) train_img, when
+  /// that image has an encoding of `model_version` cached in face_encoding;
+  /// ascending train_img id. Agents whose newest approved image has no such
+  /// encoding (or a damaged one) are left out: nothing is encoded here.
+  virtual std::vector<GalleryEntry> load_gallery(const std::string& model_version) = 0;
 
   /// Up to `max_rows` decided snapshots with a face verdict (status Y,
   /// result SUCCESS, SUCCESS_MULTIPLE_FACES, UNKNOWN_PERSON or
