@@ -10,8 +10,8 @@ here so any file can be judged on the same scores.
 Prints, as Markdown:
 - FMR (FAR) and FNMR (FRR) at the file's threshold and at 0.6;
 - FNMR at FMR 1e-2, 1e-3, 1e-4: the threshold (the rule of
-  threshold_at_fmr(): the largest distance with at most floor(FMR x N)
-  different pairs accepted) and the FNMR there, each with a 95% bootstrap
+  threshold_at_fmr(): floor(FMR x N) different pairs accepted, the
+  threshold half-way to the next one) and the FNMR there, each with a 95% bootstrap
   interval over clients (clients resampled with replacement, a pair weighing
   the product of its two clients' multiplicities: comparisons that share a
   person are not independent);
@@ -62,13 +62,17 @@ def confidence(cal, d, gaps):
 
 
 def threshold_at_fmr(imp, wimp, fmr):
-    """Weighted threshold_at_fmr(): largest t with weight(imp <= t) <= floor(fmr * W)."""
+    """Weighted threshold_at_fmr() (src/calibration/operating_point.cpp): with
+    k the first different pair (by distance) past floor(fmr * W) of accepted
+    weight, half-way between it and the one before; just below it when k is 0."""
     order = np.argsort(imp, kind="stable")
     s, w = imp[order], wimp[order]
     allowed = math.floor(fmr * w.sum() + 1e-9)
     cum = np.cumsum(w)
     k = np.searchsorted(cum, allowed, side="right")  # first index whose cumulative weight exceeds allowed
-    return np.nextafter(s[k], 0.0) if k < len(s) else 2.0
+    if k >= len(s):
+        return 2.0
+    return np.nextafter(s[k], 0.0) if k == 0 else 0.5 * (s[k - 1] + s[k])
 
 
 def rates(d, same, w, t):

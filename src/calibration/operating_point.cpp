@@ -14,7 +14,12 @@ double threshold_at_fmr(std::vector<double>& impostor_distances, double target_f
   std::sort(impostor_distances.begin(), impostor_distances.end());
   const auto allowed =
       static_cast<std::size_t>(std::floor(target_fmr * static_cast<double>(impostor_distances.size())));
-  return allowed < impostor_distances.size() ? std::nextafter(impostor_distances[allowed], 0.0) : 2.0;
+  if (allowed >= impostor_distances.size()) return 2.0;
+  const double next = impostor_distances[allowed];  // the first one that must stay out
+  if (allowed == 0) return std::nextafter(next, 0.0);
+  // Half-way to the last one let in: the same rows are accepted, and a
+  // re-encoding's last-digit noise (BLAS threads) cannot tip one across.
+  return 0.5 * (impostor_distances[allowed - 1] + next);
 }
 
 std::pair<double, double> wilson_interval(std::size_t k, std::size_t n) {

@@ -1,7 +1,5 @@
 #include "biosense/calibration/site_pairs.hpp"
 
-#include <limits>
-
 #include "biosense/calibration/calibration.hpp"
 
 namespace biosense {
@@ -11,23 +9,23 @@ SitePairs site_pairs(const std::vector<SiteFace>& benchmarks, const std::vector<
   out.agents = benchmarks.size();
   std::vector<double> distances(benchmarks.size());
   for (const auto& snapshot : snapshots) {
-    std::optional<std::size_t> own;
-    double closest_other = std::numeric_limits<double>::infinity();
+    std::optional<std::size_t> own, nearest;
     for (std::size_t b = 0; b < benchmarks.size(); ++b) {
       distances[b] = face_distance(snapshot.encoding, benchmarks[b].encoding);
-      if (benchmarks[b].lan_id == snapshot.lan_id)
-        own = b;
-      else
-        closest_other = std::min(closest_other, distances[b]);
+      if (benchmarks[b].lan_id == snapshot.lan_id) own = b;
+      if (!nearest || distances[b] < distances[*nearest]) nearest = b;
     }
     if (!own) ++out.without_benchmark;
+    // Closer to another agent than to its own (or it has none): most likely
+    // that agent, so neither that comparison nor the own one has a label.
+    const bool stand_in = nearest && (!own || distances[*nearest] < distances[*own]);
     for (std::size_t b = 0; b < benchmarks.size(); ++b) {
-      if (own && b == *own) continue;
+      if ((own && b == *own) || (stand_in && b == *nearest)) continue;
       out.pairs.push_back({distances[b], false, pair_mirror_gaps(snapshot.mirror_gap, benchmarks[b].mirror_gap)});
     }
     if (!own) continue;
     ++out.snapshots;
-    if (closest_other < distances[*own]) {
+    if (stand_in) {
       ++out.genuine_left_out;
       continue;
     }

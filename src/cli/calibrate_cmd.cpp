@@ -51,9 +51,14 @@ FitScore score_fit(const std::vector<LabelledDistance>& data, Fit fit) {
   constexpr std::size_t kFolds = 5;
   std::vector<double> p, w;
   std::vector<bool> y;
+  // Folds stratified by label (each label dealt round-robin), so every
+  // training fold holds both labels whatever order the pairs come in.
+  std::vector<std::size_t> fold(data.size());
+  std::size_t dealt[2] = {0, 0};
+  for (std::size_t i = 0; i < data.size(); ++i) fold[i] = dealt[data[i].same ? 1 : 0]++ % kFolds;
   for (std::size_t f = 0; f < kFolds; ++f) {
     std::vector<LabelledDistance> train, test;
-    for (std::size_t i = 0; i < data.size(); ++i) (i % kFolds == f ? test : train).push_back(data[i]);
+    for (std::size_t i = 0; i < data.size(); ++i) (fold[i] == f ? test : train).push_back(data[i]);
     confidences(*fit(train), test, p, y, w);
   }
   s.cv_ece = balanced_calibration_error(p, y, 10);
@@ -121,11 +126,11 @@ Inputs from_database(const CommandContext& ctx, const CalibrateOptions& o) {
   ctx.out << fmt::format(
       "fit on          {}: {} agents' benchmarks, {} decided snapshots read ({} without exactly one face left "
       "out, {} of agents with no benchmark)\n"
-      "comparisons     {} same-person (own benchmark; {} left out: another agent's benchmark was closer), {} "
-      "different-person (other agents' benchmarks)\n"
+      "comparisons     {} same-person (own benchmark), {} different-person (other agents' benchmarks); {} "
+      "snapshots lay closer to another agent's benchmark than to their own: those two comparisons left out\n"
       "resolvable FMR  {:.2g} and above (3 / different-person comparisons)\n",
       out.name, sp.agents, site.snapshots_read, site.snapshots_unusable, sp.without_benchmark, out.fitted_on.same,
-      sp.genuine_left_out, out.fitted_on.different,
+      out.fitted_on.different, sp.genuine_left_out,
       3.0 / static_cast<double>(std::max<std::size_t>(out.fitted_on.different, 1)));
   return out;
 }

@@ -36,10 +36,11 @@ struct OperatingPoint {
 /// 95% upper bound on the rate is the target).
 std::size_t impostors_needed(double target_fmr);
 
-/// The largest distance at which at most floor(target_fmr x N) of the N
-/// `impostor_distances` are accepted (distance <= threshold): just below the
-/// next one. The rule `evaluate`'s TAR at FAR uses too. Sorts its argument.
-/// Requires a non-empty list.
+/// A distance at which floor(target_fmr x N) = k of the N
+/// `impostor_distances` are accepted (distance <= threshold): half-way
+/// between the k-th smallest and the next (just below the smallest when k
+/// is 0; 2.0 when all may be accepted). The rule `evaluate`'s TAR at FAR
+/// uses too. Sorts its argument. Requires a non-empty list.
 double threshold_at_fmr(std::vector<double>& impostor_distances, double target_fmr);
 
 /// 95% Wilson score interval of a rate of `k` in `n` ({0, 0} when n is 0).

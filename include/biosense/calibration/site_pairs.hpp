@@ -31,15 +31,19 @@ struct SitePairs {
 };
 
 /// Every snapshot against every benchmark. Against another agent's: a
-/// different pair. Against its own agent's: a same pair, unless another
-/// agent's benchmark lies strictly closer (the gallery check would refuse
-/// it: most likely a colleague at the desk), which is counted in
-/// genuine_left_out and not used. The verdicts the pass gave are not read,
-/// so the same-person distances are not cut off at the threshold in force.
-/// What remains wrong on each side makes the result stricter, never looser:
-/// a stranger at an agent's desk lands among the same pairs (a higher FNMR
-/// estimate), an agent working under a colleague's lan_id among the
-/// different pairs (a tighter threshold). At most one benchmark per lan_id.
+/// different pair. Against its own agent's: a same pair. A snapshot closer
+/// to another agent's benchmark than to its own (the gallery check's case:
+/// most likely that colleague at the desk) has no trustworthy label for
+/// either of those two comparisons: both are left out (genuine_left_out),
+/// its comparisons with everyone else stay. Without that rule one
+/// colleague standing in would put a same-person distance among the
+/// different pairs and drag the threshold into the genuine ones. Likewise
+/// for a snapshot whose agent has no benchmark: its nearest benchmark is
+/// left out. The verdicts the pass gave are not read, so the same-person
+/// distances are not cut off at the threshold in force. What stays
+/// mislabelled makes the result stricter, never looser: a stranger at an
+/// agent's desk lands among the same pairs (a higher FNMR estimate). At
+/// most one benchmark per lan_id.
 SitePairs site_pairs(const std::vector<SiteFace>& benchmarks, const std::vector<SiteFace>& snapshots);
 
 }  // namespace biosense
