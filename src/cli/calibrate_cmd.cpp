@@ -85,6 +85,9 @@ void print_operating_point(std::ostream& out, const OperatingPoint& op) {
       100 * op.fnmr_low, 100 * op.fnmr_high, op.genuine);
 }
 
+/// --from-db without --target-fmr: a site calibrates to set its threshold.
+constexpr double kFromDbFmr = 1e-3;
+
 /// The labelled distances a calibration is fit on, and what they were.
 struct Inputs {
   std::vector<LabelledDistance> data;
@@ -152,7 +155,9 @@ int run_calibrate(const CommandContext& ctx, const CalibrateOptions& o) {
   spec.method = o.method;
   spec.fitted_on = in.fitted_on;
   // The threshold first: a request the data cannot resolve is refused before the fit.
-  if (const auto target = o.target_fmr ? o.target_fmr : o.from_db ? std::optional<double>(1e-3) : std::nullopt) {
+  std::optional<double> target = o.target_fmr;
+  if (!target && o.from_db) target = kFromDbFmr;
+  if (target) {
     try {
       spec.operating_point = fit_operating_point(data, *target, spec.fitted_on.source);
     } catch (const std::invalid_argument& e) {  // InsufficientData among them
