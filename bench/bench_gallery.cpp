@@ -25,26 +25,16 @@
 #include "biosense/pass/gallery.hpp"
 #include "biosense/pass/gallery_cache.hpp"
 #include "biosense/storage/repository.hpp"
+#include "support/random_encoding.hpp"
 
 using namespace biosense;
+using biosense::test::random_unit_encoding;
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
-
-Encoding random_unit(std::mt19937& rng) {
-  std::normal_distribution<float> normal;
-  Encoding e{};
-  double norm = 0.0;
-  for (float& v : e) {
-    v = normal(rng);
-    norm += static_cast<double>(v) * v;
-  }
-  for (float& v : e) v = static_cast<float>(v / std::sqrt(norm));
-  return e;
-}
 
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
@@ -59,10 +49,10 @@ void bench_compare(const std::vector<std::size_t>& sizes) {
   for (std::size_t n : sizes) {
     std::vector<GalleryEntry> entries;
     for (std::size_t i = 0; i < n; ++i)
-      entries.push_back({fmt::format("NA\\agent{}", i), static_cast<std::int64_t>(i + 1), random_unit(rng)});
+      entries.push_back({fmt::format("NA\\agent{}", i), static_cast<std::int64_t>(i + 1), random_unit_encoding(rng)});
     const Gallery gallery(kModelVersion, entries);
     std::vector<Encoding> probes;
-    for (int i = 0; i < 64; ++i) probes.push_back(random_unit(rng));
+    for (int i = 0; i < 64; ++i) probes.push_back(random_unit_encoding(rng));
     // Enough calls for each timing to last about 0.2 s; median of 7.
     const std::size_t calls = std::max<std::size_t>(64, 2'000'000 / std::max<std::size_t>(n, 1));
     std::vector<double> matrix_us, plain_us;
@@ -110,7 +100,7 @@ void fill(Repository& repo, std::size_t agents, std::size_t photo_kb, const std:
       d.result = ResultCode::Success;
       d.num_faces = 1;
       d.model_version = version;
-      d.encoding = StoredEncoding{row.id, version, random_unit(rng), FaceBox{0, 0, 149, 149}, 50.0, 0.3};
+      d.encoding = StoredEncoding{row.id, version, random_unit_encoding(rng), FaceBox{0, 0, 149, 149}, 50.0, 0.3};
       decisions.push_back(std::move(d));
     }
     repo.commit_decisions(decisions, worker);
