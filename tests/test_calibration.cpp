@@ -11,7 +11,9 @@
 #include "biosense/calibration/calibration_file.hpp"
 #include "biosense/calibration/fit.hpp"
 #include "biosense/calibration/metrics.hpp"
+#include "biosense/calibration/operating_point.hpp"
 #include "biosense/calibration/pairs.hpp"
+#include "biosense/calibration/site_pairs.hpp"
 #include "biosense/cli/invocation.hpp"
 #include "biosense/engine/models.hpp"
 #include "support/test_support.hpp"
@@ -259,8 +261,8 @@ TEST_CASE("calibration files round-trip and are refused for another model", "[ca
   CHECK(make_calibration(gaps)->probability_same(0.52, 0.38) == Approx(0.5));
   CHECK(make_calibration(gaps)->probability_same(0.52, 0.48) == Approx(1.0 / (1.0 + std::exp(-0.6))));
   auto future = json;
-  future["format_version"] = 3;
-  CHECK_THROWS_WITH(parse_calibration(future.dump(), "t.json"), Catch::Contains("format_version 3"));
+  future["format_version"] = 4;
+  CHECK_THROWS_WITH(parse_calibration(future.dump(), "t.json"), Catch::Contains("format_version 4"));
 
   spec.method = "isotonic";
   spec.isotonic = {{0.3, 0.6, 0.9}, {1.0, 0.4, 0.0}};
@@ -278,13 +280,169 @@ TEST_CASE("calibration files round-trip and are refused for another model", "[ca
   CHECK_THROWS_AS(load_calibration("/nonexistent/calibration.json", true), CalibrationError);
 }
 
+TEST_CASE("an operating point is set for a false-match rate and refused on too few comparisons", "[calibration]") {
+  // 3,000 different pairs at 0.001 .. 3.000 and 100 same pairs at 0.30 .. 0.6.
+  std::vector<LabelledDistance> data;
+  for (int i = 1; i <= 3000; ++i) data.push_back({i / 1000.0, false});
+  for (int i = 0; i < 100; ++i) data.push_back({0.30 + i * 0.003, true});
+  SECTION("the threshold accepts at most floor(FMR x N) different pairs") {
+    const OperatingPoint op = fit_operating_point(data, 1e-3, "synthetic");
+    // 3 of 3,000 may be accepted: 0.001, 0.002, 0.003; the fourth, 0.004, not.
+    CHECK(op.threshold == Approx(0.0035));  // half-way: robust to the last digits of a re-encoding
+    CHECK(op.fmr == Approx(3.0 / 3000.0));
+    CHECK(op.fnmr == 1.0);  // every same pair lies beyond
+    CHECK(op.impostors == 3000);
+    CHECK(op.genuine == 100);
+    CHECK(op.source == "synthetic");
+    CHECK(op.threshold_low <= op.threshold);
+    CHECK(op.threshold_high >= op.threshold);
+    CHECK(op.fnmr_low <= op.fnmr);
+    CHECK(op.fnmr_high == Approx(1.0));
+    const OperatingPoint loose = fit_operating_point(data, 0.2, "synthetic");
+    CHECK(loose.threshold == Approx(0.6005).margin(1e-9));  // 600 of 3,000 accepted
+    CHECK(loose.fmr == Approx(0.2));
+    CHECK(loose.fnmr == 0.0);
+    CHECK(loose.fnmr_high > 0.0);  // Wilson: zero errors in 100 is not a zero rate
+  }
+  SECTION("fewer than 3 / FMR different pairs cannot resolve it") {
+    CHECK(impostors_needed(1e-3) == 3000);
+    CHECK(impostors_needed(1e-4) == 30000);
+    CHECK_THROWS_AS(fit_operating_point(data, 1e-4, "synthetic"), InsufficientData);
+    CHECK_THROWS_WITH(fit_operating_point(data, 1e-4, "synthetic"),
+                      Catch::Contains("3000 different-person comparisons") && Catch::Contains("30000"));
+    std::vector<LabelledDistance> impostors_only(data.begin(), data.begin() + 3000);
+    CHECK_THROWS_AS(fit_operating_point(impostors_only, 1e-3, "synthetic"), InsufficientData);
+    CHECK_THROWS_AS(fit_operating_point(data, 0.0, "synthetic"), std::invalid_argument);
+    CHECK_THROWS_AS(fit_operating_point(data, 1.0, "synthetic"), std::invalid_argument);
+  }
+}
+
+TEST_CASE("a site's own comparisons: other agents are different people, stand-ins are left out", "[calibration]") {
+  auto face = [](const std::string& lan, std::size_t axis, float shift = 0.0f) {
+    SiteFace f;
+    f.lan_id = lan;
+    f.encoding.fill(0.0f);
+    f.encoding[axis] = 1.0f;
+    f.encoding[100] = shift;  // a small move off the agent's own point
+    f.mirror_gap = 0.3;
+    return f;
+  };
+  const std::vector<SiteFace> benchmarks{face("NA\\a", 0), face("NA\\b", 1), face("NA\\c", 2)};
+  const std::vector<SiteFace> snapshots{
+      face("NA\\a", 0, 0.3f),  // a at her desk
+      face("NA\\a", 1, 0.2f),  // b at a's desk: closer to b's benchmark
+      face("NA\\a", 7, 0.0f),  // a stranger at a's desk: nobody's
+      face("NA\\x", 2, 0.1f),  // an agent with no benchmark, looking like c
+  };
+  const SitePairs sp = site_pairs(benchmarks, snapshots);
+  CHECK(sp.agents == 3);
+  CHECK(sp.snapshots == 3);
+  CHECK(sp.genuine_left_out == 1);
+  CHECK(sp.without_benchmark == 1);
+  std::vector<double> same, different;
+  for (const auto& p : sp.pairs) {
+    (p.same ? same : different).push_back(p.distance);
+    CHECK(p.mirror_gaps == Approx(0.6));
+  }
+  // Same: a's own snapshot (0.3) and the stranger (sqrt 2: a higher FNMR estimate, never a lower threshold).
+  REQUIRE(same.size() == 2);
+  CHECK(same[0] == Approx(0.3));
+  CHECK(same[1] == Approx(std::sqrt(2.0)));
+  // Different: a's snapshot vs b and c (2); b's stand-in vs c only (its pairs with a and b have no label);
+  // the stranger vs b and c (2); x vs a and b, not c (its nearest) (2).
+  CHECK(different.size() == 7);
+  for (double d : different) CHECK(d > 1.0);  // no same-person distance among them
+  CHECK(site_pairs(benchmarks, {}).pairs.empty());
+}
+
+TEST_CASE("balanced labels: a fit answers for an even prior whatever the mix", "[calibration]") {
+  // The same curve's labels, once with every different pair and once with a
+  // tenth of them: balanced, both fits put the 50% point in the same place.
+  const auto all = synthetic(20000, 20.0, 0.55, 11);
+  std::vector<LabelledDistance> thinned;
+  for (std::size_t i = 0; i < all.size(); ++i)
+    if (all[i].same || i % 10 == 0) thinned.push_back(all[i]);
+  auto balanced = [](std::vector<LabelledDistance> d) {
+    balance_labels(d);
+    return fit_logistic(d);
+  };
+  const LogisticParams plain_thinned = fit_logistic(thinned);
+  const LogisticParams even_all = balanced(all), even_thinned = balanced(thinned);
+  CHECK(even_thinned.midpoint == Approx(even_all.midpoint).margin(0.01));
+  CHECK(plain_thinned.midpoint > even_all.midpoint + 0.03);  // unbalanced, the fewer different pairs shift it
+  std::vector<LabelledDistance> weights = thinned;
+  balance_labels(weights);
+  double same_weight = 0, different_weight = 0;
+  for (const auto& d : weights) (d.same ? same_weight : different_weight) += d.weight;
+  CHECK(same_weight == Approx(different_weight));
+  CHECK(same_weight + different_weight == Approx(static_cast<double>(weights.size())));
+  // The balanced ECE weighs the labels evenly: a confidence of 0.5 for every
+  // pair is perfectly calibrated for an even prior, whatever the mix.
+  std::vector<double> half(weights.size(), 0.5);
+  std::vector<bool> same;
+  for (const auto& d : weights) same.push_back(d.same);
+  CHECK(balanced_calibration_error(half, same, 10) == Approx(0.0).margin(1e-12));
+  CHECK(expected_calibration_error(half, same, 10) > 0.1);
+}
+
+TEST_CASE("a calibration file carries its operating point as format 3; older formats still load", "[calibration]") {
+  CalibrationSpec spec = parse_calibration(shipped_calibration_json(false), "shipped");
+  CHECK_FALSE(spec.operating_point);
+  CHECK(decision_threshold(std::nullopt, spec) == kDefaultTolerance);  // format 1: face_recognition's 0.6
+  OperatingPoint op;
+  op.threshold = 0.43;
+  op.target_fmr = 1e-3;
+  op.fmr = 0.0009;
+  op.fnmr = 0.01;
+  op.fnmr_low = 0.005;
+  op.fnmr_high = 0.02;
+  op.threshold_low = 0.42;
+  op.threshold_high = 0.44;
+  op.genuine = 1800;
+  op.impostors = 33600;
+  op.source = "pairs-train.csv";
+  spec.operating_point = op;
+  const auto json = nlohmann::json::parse(to_json(spec));
+  CHECK(json.at("format_version") == 3);
+  const auto back = parse_calibration(to_json(spec), "t.json");
+  REQUIRE(back.operating_point);
+  CHECK(back.operating_point->threshold == 0.43);
+  CHECK(back.operating_point->target_fmr == 1e-3);
+  CHECK(back.operating_point->threshold_low == 0.42);
+  CHECK(back.operating_point->fnmr_high == 0.02);
+  CHECK(back.operating_point->impostors == 33600);
+  CHECK(back.operating_point->source == "pairs-train.csv");
+  CHECK(decision_threshold(std::nullopt, back) == 0.43);  // the file's threshold ...
+  CHECK(decision_threshold(0.5, back) == 0.5);            // ... unless a tolerance is set
+  auto bad = json;
+  bad["operating_point"]["threshold"] = 3.0;
+  CHECK_THROWS_WITH(parse_calibration(bad.dump(), "t.json"), Catch::Contains("threshold"));
+  bad = json;
+  bad["operating_point"]["target_fmr"] = 0;
+  CHECK_THROWS_WITH(parse_calibration(bad.dump(), "t.json"), Catch::Contains("target_fmr"));
+  bad = json;
+  bad["operating_point"]["threshold_interval"] = {0.4};
+  CHECK_THROWS_WITH(parse_calibration(bad.dump(), "t.json"), Catch::Contains("threshold_interval"));
+  // Format 2 (a gap term, no operating point) still loads.
+  const auto format2 = parse_calibration(R"({"format":"biosense-calibration","format_version":2,"model_version":")" +
+                                             std::string(kModelVersion) +
+                                             R"(","method":"logistic","logistic":{"slope":43.2,"midpoint":0.598,)"
+                                             R"("gap_weight":14.9,"gap_mean":0.379}})",
+                                         "old.json");
+  CHECK_FALSE(format2.operating_point);
+  CHECK(format2.logistic.gap_weight == 14.9);
+}
+
 TEST_CASE("the shipped calibrations load, fall with distance and say what they were fit on", "[calibration]") {
   for (const bool mirror : {true, false}) {
     INFO("mirror " << mirror);
     const auto spec = parse_calibration(shipped_calibration_json(mirror), "shipped");
     CHECK(spec.model_version == kModelVersion);
     CHECK(spec.fitted_on.mirror == mirror);
-    CHECK(spec.fitted_on.source == "pairsDevTrain.txt");
+    // The pass's (mirrored) curve and threshold are fit on webcam snapshots;
+    // compare's stays face_recognition's LFW one, with no threshold of its own.
+    CHECK_THAT(spec.fitted_on.source, Catch::Contains(mirror ? "webcam-dev train" : "pairsDevTrain.txt"));
+    CHECK(spec.operating_point.has_value() == mirror);
     const auto c = load_calibration("", mirror);
     CHECK(c->probability_same(0.3) > c->probability_same(0.6));
     CHECK(c->probability_same(0.6) > c->probability_same(0.9));
@@ -298,6 +456,15 @@ TEST_CASE("the shipped calibrations load, fall with distance and say what they w
   CHECK(with.logistic.gap_weight > 0.0);
   CHECK(with.logistic.gap_mean > 0.0);
   CHECK(without.logistic.gap_weight == 0.0);
+  // The pass's threshold is set for a false-match rate on webcam pairs, well
+  // inside face_recognition's 0.6 (which accepts 0.2% of webcam-dev's
+  // different-person pairs), with the pairs it was set on.
+  REQUIRE(with.operating_point);
+  CHECK(with.operating_point->threshold < kDefaultTolerance);
+  CHECK(with.operating_point->target_fmr <= 1e-3);
+  CHECK(with.operating_point->impostors >= impostors_needed(with.operating_point->target_fmr));
+  CHECK(with.operating_point->threshold_low <= with.operating_point->threshold);
+  CHECK(with.operating_point->threshold <= with.operating_point->threshold_high);
 }
 
 TEST_CASE("a calibration file fit on the other encodings is named in a warning", "[calibration]") {
@@ -370,6 +537,26 @@ TEST_CASE("evaluate and calibrate parse their options", "[calibration][cli]") {
   REQUIRE(with_cal.invocation);
   CHECK(with_cal.invocation->global.calibration_file == "c.json");
   CHECK(std::get<CalibrateOptions>(with_cal.invocation->command).method == "isotonic");
+  CHECK_FALSE(std::get<CalibrateOptions>(with_cal.invocation->command).target_fmr);
+  CHECK_FALSE(std::get<CalibrateOptions>(with_cal.invocation->command).from_db);
+
+  // --target-fmr sets the threshold too; --from-db takes the place of --pairs/--images.
+  const auto fmr =
+      parse_command_line({"calibrate", "--pairs", pairs, "--images", images, "-o", "x", "--target-fmr", "1e-4"});
+  REQUIRE(fmr.invocation);
+  CHECK(std::get<CalibrateOptions>(fmr.invocation->command).target_fmr == 1e-4);
+  CHECK(parse_command_line({"calibrate", "--pairs", pairs, "--images", images, "-o", "x", "--target-fmr", "2"})
+            .exit_code == 1);
+  const auto db =
+      parse_command_line({"calibrate", "--from-db", "--target-fmr", "1e-2", "--max-snapshots", "300", "-o", "x"});
+  REQUIRE(db.invocation);
+  const auto& d = std::get<CalibrateOptions>(db.invocation->command);
+  CHECK(d.from_db);
+  CHECK(d.max_snapshots == 300);
+  CHECK(d.target_fmr == 1e-2);
+  CHECK(parse_command_line({"calibrate", "-o", "x"}).exit_code == 1);  // neither pairs nor --from-db
+  CHECK(parse_command_line({"calibrate", "--from-db", "--pairs", pairs, "--images", images, "-o", "x"}).exit_code == 1);
+  CHECK(parse_command_line({"calibrate", "--pairs", pairs, "-o", "x"}).exit_code == 1);  // --pairs needs --images
 }
 
 TEST_CASE("evaluate and calibrate on 80 LFW View 1 pairs", "[calibration][slow]") {

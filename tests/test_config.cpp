@@ -2,6 +2,8 @@
 /// that name the key, masked secrets, and generated docs that cannot drift.
 #include <catch2/catch.hpp>
 
+#include "biosense/calibration/calibration_file.hpp"
+
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -217,6 +219,32 @@ TEST_CASE("the consumers and the watch take their keys from the file and the env
     CHECK(mirrored.tolerance == 0.55);
     CHECK(mirrored.mirror_gaps);
     CHECK(mirrored.encoding_version == std::string(kModelVersion) + "+mirror");
+    // The threshold: a tolerance set by flag, environment or file, else the calibration's operating point.
+    CalibrationSpec calibrated = parse_calibration(shipped_calibration_json(true), "shipped");
+    REQUIRE(calibrated.operating_point);
+    calibrated.operating_point->threshold = 0.43;
+    CalibrationSpec uncalibrated = calibrated;
+    uncalibrated.operating_point.reset();
+    const DecisionOptions unset = run_of(parse_with({"run"}, "", {}, dir)).decider;
+    CHECK_FALSE(unset.tolerance);
+    CHECK(unset.policy(calibrated).tolerance == 0.43);
+    CHECK(unset.policy(uncalibrated).tolerance == kDefaultTolerance);  // a format 1/2 file: face_recognition's
+    CHECK(run_of(parse_with({"run"}, "[pass]\ntolerance = 0.5\n", {}, dir)).decider.policy(calibrated).tolerance ==
+          0.5);
+    CHECK(run_of(parse_with({"run"}, "[pass]\ntolerance = 0\n", {}, dir)).decider.policy(calibrated).tolerance ==
+          0.43);  // 0: the calibration's
+    CHECK(run_of(parse_with({"run"}, "[pass]\ntolerance = 0.5\n", {{"BIOSENSE_TOLERANCE", "0.45"}}, dir))
+              .decider.policy(calibrated)
+              .tolerance == 0.45);
+    CHECK(run_of(parse_with({"run", "--tolerance", "0.41"}, "[pass]\ntolerance = 0.5\n", {}, dir))
+              .decider.policy(calibrated)
+              .tolerance == 0.41);
+    const auto consume = parse_with({"consume"}, "", {}, dir);
+    REQUIRE(consume.invocation);
+    CHECK(std::get<ConsumeOptions>(consume.invocation->command).decider.policy(calibrated).tolerance == 0.43);
+    const auto compare_default = parse_with({"compare", "k", "u"}, "", {}, dir);
+    REQUIRE(compare_default.invocation);
+    CHECK(std::get<CompareOptions>(compare_default.invocation->command).tolerance == 0.6);  // face_recognition's
     const DecisionPolicy plain = run_of(parse_with({"run", "--no-mirror"}, "", {}, dir)).decider.policy();
     CHECK_FALSE(plain.mirror_gaps);
     CHECK(plain.encoding_version == kModelVersion);

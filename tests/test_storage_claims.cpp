@@ -1,6 +1,7 @@
 /// The claim life cycle (claim, peek, release, reclaim, commit) run the same
 /// way against SQLite, MariaDB and the in-memory fake.
 #include <catch2/catch.hpp>
+#include <limits>
 
 #include "support/storage_backend.hpp"
 
@@ -324,6 +325,42 @@ REPOSITORY_TEST("reprocess selects decided stream rows by filter and resets them
   CHECK(backend.row(ImageKind::Stream, b).status == "Y");
   CHECK(repo.reset_to_pending(ImageKind::Stream, {}) == 0);
   CHECK(repo.max_pending_id(ImageKind::Stream) == pending);
+}
+
+REPOSITORY_TEST("decided snapshots with a face verdict and a photo are paged newest first", "[claims][calibrate]") {
+  Repository& repo = backend.open();
+  const auto a = backend.add_row(ImageKind::Stream, "NA\\one", Status::Pending, Bytes{1, 2, 3});
+  const auto b = backend.add_row(ImageKind::Stream, "NA\\two", Status::Pending, Bytes{4, 5});
+  const auto invalid = backend.add_row(ImageKind::Stream, "NA\\one", Status::Pending, Bytes{6});
+  const auto faceless = backend.add_row(ImageKind::Stream, "NA\\one", Status::Pending, Bytes{7});
+  const auto no_photo = backend.add_row(ImageKind::Stream, "NA\\one", Status::Pending, std::nullopt);
+  const auto c = backend.add_row(ImageKind::Stream, "NA\\one", Status::Pending, Bytes{8});
+  const auto pending = backend.add_row(ImageKind::Stream, "NA\\two", Status::Pending, Bytes{9});
+  repo.claim(ImageKind::Stream, 6, c, "host:1");
+  repo.commit_decisions(
+      {stream_decision(a, ResultCode::Success, "NA\\one"), stream_decision(b, ResultCode::UnknownPerson, "NA\\two"),
+       stream_decision(invalid, ResultCode::InvalidImage, "NA\\one"),
+       stream_decision(faceless, ResultCode::NoFacesFound, "NA\\one"),
+       stream_decision(no_photo, ResultCode::Success, "NA\\one"),
+       stream_decision(c, ResultCode::UnknownMultipleFaces, "NA\\one")},
+      "host:1");
+  auto ids = [](const std::vector<ImageRow>& rows) {
+    std::vector<std::int64_t> out;
+    for (const auto& r : rows) out.push_back(r.id);
+    return out;
+  };
+  constexpr auto kAll = std::numeric_limits<std::int64_t>::max();
+  const auto rows = repo.decided_snapshots(kAll, 10);
+  CHECK(ids(rows) == std::vector<std::int64_t>{c, b, a});  // no INVALID_IMAGE, NO_FACES_FOUND, NULL photo or N row
+  REQUIRE(rows.size() == 3);
+  CHECK(rows[1].lan_id == "NA\\two");
+  CHECK(rows[1].image == Bytes{4, 5});
+  CHECK(ids(repo.decided_snapshots(kAll, 1)) == std::vector<std::int64_t>{c});
+  CHECK(ids(repo.decided_snapshots(c, 1)) == std::vector<std::int64_t>{b});
+  CHECK(ids(repo.decided_snapshots(b, 10)) == std::vector<std::int64_t>{a});
+  CHECK(repo.decided_snapshots(a, 10).empty());
+  CHECK(repo.decided_snapshots(kAll, 0).empty());
+  CHECK(backend.row(ImageKind::Stream, pending).status == "N");
 }
 
 REPOSITORY_TEST("insert_image adds pending rows with increasing ids", "[claims][insert]") {

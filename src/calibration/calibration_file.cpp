@@ -3,6 +3,9 @@
 #include <cmath>
 #include <fstream>
 #include <sstream>
+#include <tuple>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -14,9 +17,10 @@ namespace biosense {
 namespace {
 
 constexpr const char* kFormat = "biosense-calibration";
-/// Version 2 adds the logistic curve's mirror-gap term; a file without one
-/// is written as version 1, which builds from before the term read too.
-constexpr int kFormatVersion = 2;
+/// Version 2 adds the logistic curve's mirror-gap term, version 3 the
+/// operating point; a file is written with the lowest version that holds
+/// what it has, so builds from before a field read the files without it.
+constexpr int kFormatVersion = 3;
 
 double finite(const nlohmann::json& j, const char* key, const std::string& source) {
   if (!j.contains(key) || !j.at(key).is_number())
@@ -39,6 +43,34 @@ void check_isotonic(const IsotonicCurve& c, const std::string& source) {
   }
 }
 
+/// [low, high] of `key`, or {value, value} when absent.
+std::pair<double, double> interval(const nlohmann::json& j, const char* key, double value, const std::string& source) {
+  if (!j.contains(key)) return {value, value};
+  const auto v = j.at(key).get<std::vector<double>>();
+  if (v.size() != 2) throw CalibrationError(fmt::format("{}: operating_point '{}' must hold two numbers", source, key));
+  return {v[0], v[1]};
+}
+
+OperatingPoint parse_operating_point(const nlohmann::json& j, const std::string& source) {
+  if (!j.is_object()) throw CalibrationError(source + ": 'operating_point' must be an object");
+  OperatingPoint op;
+  op.threshold = finite(j, "threshold", source);
+  if (!(op.threshold > 0.0 && op.threshold <= 2.0))
+    throw CalibrationError(
+        fmt::format("{}: operating_point 'threshold' must lie in (0, 2], not {}", source, op.threshold));
+  op.target_fmr = finite(j, "target_fmr", source);
+  if (!(op.target_fmr > 0.0 && op.target_fmr < 1.0))
+    throw CalibrationError(source + ": operating_point 'target_fmr' must lie between 0 and 1");
+  op.fmr = j.value("fmr", 0.0);
+  op.fnmr = j.value("fnmr", 0.0);
+  std::tie(op.fnmr_low, op.fnmr_high) = interval(j, "fnmr_interval", op.fnmr, source);
+  std::tie(op.threshold_low, op.threshold_high) = interval(j, "threshold_interval", op.threshold, source);
+  op.genuine = j.value("genuine", std::size_t{0});
+  op.impostors = j.value("impostors", std::size_t{0});
+  op.source = j.value("source", "");
+  return op;
+}
+
 }  // namespace
 
 const char* shipped_calibration_json(bool mirror) { return mirror ? kShippedCalibration : kShippedCalibrationNoMirror; }
@@ -47,7 +79,7 @@ std::string to_json(const CalibrationSpec& s) {
   nlohmann::ordered_json j;
   j["format"] = kFormat;
   const bool gaps = s.method == "logistic" && s.logistic.gap_weight != 0.0;
-  j["format_version"] = gaps ? kFormatVersion : 1;
+  j["format_version"] = s.operating_point ? 3 : gaps ? 2 : 1;
   j["model_version"] = s.model_version;
   j["method"] = s.method;
   if (s.method == "logistic") {
@@ -68,6 +100,16 @@ std::string to_json(const CalibrationSpec& s) {
                     {"detection", s.fitted_on.detection},
                     {"jitters", s.fitted_on.jitters},
                     {"mirror", s.fitted_on.mirror}};
+  if (const auto& op = s.operating_point)
+    j["operating_point"] = {{"threshold", op->threshold},
+                            {"target_fmr", op->target_fmr},
+                            {"fmr", op->fmr},
+                            {"fnmr", op->fnmr},
+                            {"fnmr_interval", {op->fnmr_low, op->fnmr_high}},
+                            {"threshold_interval", {op->threshold_low, op->threshold_high}},
+                            {"genuine", op->genuine},
+                            {"impostors", op->impostors},
+                            {"source", op->source}};
   j["ece"] = s.ece;
   j["created"] = s.created;
   return j.dump(2) + "\n";
@@ -121,6 +163,7 @@ CalibrationSpec parse_calibration(const std::string& text, const std::string& so
                      f.value("jitters", 1),
                      f.value("mirror", false)};
     }
+    if (j.contains("operating_point")) s.operating_point = parse_operating_point(j.at("operating_point"), source);
     s.ece = j.value("ece", 0.0);
     s.created = j.value("created", "");
     return s;

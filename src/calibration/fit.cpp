@@ -104,16 +104,27 @@ class WikiFormulaCalibration final : public Calibration {
 
 }  // namespace
 
+void balance_labels(std::vector<LabelledDistance>& data) {
+  std::size_t same = 0;
+  for (const auto& d : data) same += d.same ? 1 : 0;
+  const std::size_t different = data.size() - same;
+  if (same == 0 || different == 0) return;
+  const double total = static_cast<double>(data.size());
+  for (auto& d : data) d.weight = total / (2.0 * static_cast<double>(d.same ? same : different));
+}
+
 LogisticParams fit_logistic(const std::vector<LabelledDistance>& data, bool use_gaps) {
-  double n_pos = 0, n_neg = 0, gap_sum = 0;
+  double n_pos = 0, n_neg = 0, gap_sum = 0, weight_sum = 0;
   for (const auto& d : data) {
-    (d.same ? n_pos : n_neg) += 1;
+    if (!(d.weight > 0.0)) throw std::invalid_argument("every pair needs a positive weight");
+    (d.same ? n_pos : n_neg) += d.weight;
+    weight_sum += d.weight;
     if (use_gaps && !d.mirror_gaps) throw std::invalid_argument("a fit with mirror gaps needs them for every pair");
-    if (use_gaps) gap_sum += *d.mirror_gaps;
+    if (use_gaps) gap_sum += d.weight * *d.mirror_gaps;
   }
   if (n_pos == 0 || n_neg == 0) throw std::invalid_argument("a logistic fit needs same and different pairs");
   const double t_pos = (n_pos + 1) / (n_pos + 2), t_neg = 1 / (n_neg + 2);
-  const double gap_mean = use_gaps ? gap_sum / static_cast<double>(data.size()) : 0.0;
+  const double gap_mean = use_gaps ? gap_sum / weight_sum : 0.0;
 
   // Platt's form P = 1 / (1 + exp(w . x)) with x = (distance, 1) or
   // (distance, 1, gaps - gap_mean); minimise the cross-entropy against the
@@ -136,7 +147,7 @@ LogisticParams fit_logistic(const std::vector<LabelledDistance>& data, bool use_
     for (const auto& d : data) {
       inputs(d, x);
       const double z = z_of(cw, x), t = d.same ? t_pos : t_neg;
-      f += t * log1pexp(z) + (1 - t) * log1pexp(-z);  // -log P(t) with P = sigmoid(-z)
+      f += d.weight * (t * log1pexp(z) + (1 - t) * log1pexp(-z));  // -log P(t) with P = sigmoid(-z)
     }
     return f;
   };
@@ -147,7 +158,7 @@ LogisticParams fit_logistic(const std::vector<LabelledDistance>& data, bool use_
       inputs(d, x);
       const double t = d.same ? t_pos : t_neg;
       const double p = 1.0 / (1.0 + std::exp(-z_of(w, x)));  // sigmoid(z) = 1 - P(same)
-      const double r = p - (1 - t), v = p * (1 - p);
+      const double r = d.weight * (p - (1 - t)), v = d.weight * p * (1 - p);
       for (std::size_t i = 0; i < k; ++i) {
         g[i] += x[i] * r;
         for (std::size_t j = 0; j < k; ++j) h[i][j] += x[i] * x[j] * v;
@@ -192,8 +203,10 @@ IsotonicCurve fit_isotonic(const std::vector<LabelledDistance>& data) {
     // Equal distances form one block: the curve is a function of distance.
     Block b{0, 0, 0};
     const double x = sorted[i].distance;
-    for (; i < sorted.size() && sorted[i].distance == x; ++i)
-      b = {b.sum_y + (sorted[i].same ? 1 : 0), b.sum_x + x, b.n + 1};
+    for (; i < sorted.size() && sorted[i].distance == x; ++i) {
+      const double w = sorted[i].weight;
+      b = {b.sum_y + (sorted[i].same ? w : 0), b.sum_x + w * x, b.n + w};
+    }
     blocks.push_back(b);
     // Non-increasing: pool while the newer block's mean is not below the previous one's.
     while (blocks.size() > 1) {

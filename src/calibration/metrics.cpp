@@ -1,5 +1,7 @@
 #include "biosense/calibration/metrics.hpp"
 
+#include "biosense/calibration/operating_point.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -7,33 +9,56 @@
 
 namespace biosense {
 
-double expected_calibration_error(const std::vector<double>& confidence, const std::vector<bool>& same, int bins,
-                                  std::vector<ReliabilityBin>* table) {
+namespace {
+
+/// The weighted ECE: bins weigh the pairs' summed weights; ReliabilityBin::count
+/// still counts pairs.
+double weighted_calibration_error(const std::vector<double>& confidence, const std::vector<bool>& same,
+                                  const std::vector<double>& weight, int bins, std::vector<ReliabilityBin>* table) {
   const auto n = static_cast<std::size_t>(std::max(bins, 1));
   std::vector<ReliabilityBin> b(n);
-  std::vector<double> sum_conf(n, 0.0), sum_same(n, 0.0);
+  std::vector<double> sum_conf(n, 0.0), sum_same(n, 0.0), sum_weight(n, 0.0);
   for (std::size_t i = 0; i < n; ++i) {
     b[i].low = static_cast<double>(i) / static_cast<double>(n);
     b[i].high = static_cast<double>(i + 1) / static_cast<double>(n);
   }
+  double total = 0.0;
   for (std::size_t i = 0; i < confidence.size(); ++i) {
     const double p = std::clamp(confidence[i], 0.0, 1.0);
     const auto k = std::min(n - 1, static_cast<std::size_t>(p * static_cast<double>(n)));
     ++b[k].count;
-    sum_conf[k] += p;
-    sum_same[k] += same[i] ? 1.0 : 0.0;
+    sum_conf[k] += weight[i] * p;
+    sum_same[k] += same[i] ? weight[i] : 0.0;
+    sum_weight[k] += weight[i];
+    total += weight[i];
   }
   double ece = 0.0;
   for (std::size_t k = 0; k < n; ++k) {
-    if (b[k].count == 0) continue;
-    const auto c = static_cast<double>(b[k].count);
-    b[k].mean_confidence = sum_conf[k] / c;
-    b[k].observed = sum_same[k] / c;
-    ece += c * std::abs(b[k].mean_confidence - b[k].observed);
+    if (b[k].count == 0 || sum_weight[k] <= 0.0) continue;
+    b[k].mean_confidence = sum_conf[k] / sum_weight[k];
+    b[k].observed = sum_same[k] / sum_weight[k];
+    ece += sum_weight[k] * std::abs(b[k].mean_confidence - b[k].observed);
   }
-  if (!confidence.empty()) ece /= static_cast<double>(confidence.size());
+  if (total > 0.0) ece /= total;
   if (table != nullptr) *table = std::move(b);
   return ece;
+}
+
+}  // namespace
+
+double expected_calibration_error(const std::vector<double>& confidence, const std::vector<bool>& same, int bins,
+                                  std::vector<ReliabilityBin>* table) {
+  return weighted_calibration_error(confidence, same, std::vector<double>(confidence.size(), 1.0), bins, table);
+}
+
+double balanced_calibration_error(const std::vector<double>& confidence, const std::vector<bool>& same, int bins,
+                                  std::vector<ReliabilityBin>* table) {
+  const auto n_same = static_cast<double>(std::count(same.begin(), same.end(), true));
+  const double n_different = static_cast<double>(same.size()) - n_same;
+  if (n_same == 0.0 || n_different == 0.0) return expected_calibration_error(confidence, same, bins, table);
+  std::vector<double> weight(same.size());
+  for (std::size_t i = 0; i < same.size(); ++i) weight[i] = 0.5 / (same[i] ? n_same : n_different);
+  return weighted_calibration_error(confidence, same, weight, bins, table);
 }
 
 double roc_auc(const std::vector<double>& distance, const std::vector<bool>& same) {
@@ -98,6 +123,7 @@ Evaluation evaluate_pairs(const std::vector<ScoredPair>& pairs, double tolerance
   e.frr = e.same ? static_cast<double>(rejected_same) / static_cast<double>(e.same) : 0.0;
   e.auc = roc_auc(dist, label);
   e.ece = expected_calibration_error(conf, conf_label, 10, &e.reliability);
+  e.balanced_ece = balanced_calibration_error(conf, conf_label, 10);
 
   // Best threshold: try midpoints between consecutive distinct distances.
   std::vector<double> sorted;
@@ -118,9 +144,7 @@ Evaluation evaluate_pairs(const std::vector<ScoredPair>& pairs, double tolerance
   std::vector<double> diff_d;
   for (const auto& p : pairs)
     if (!p.same && !p.failed) diff_d.push_back(p.distance);
-  std::sort(diff_d.begin(), diff_d.end());
-  const auto allowed = static_cast<std::size_t>(std::floor(e.far_target * static_cast<double>(e.different)));
-  e.tar_threshold = allowed < diff_d.size() ? std::nextafter(diff_d[allowed], 0.0) : 2.0;
+  e.tar_threshold = diff_d.empty() ? 2.0 : threshold_at_fmr(diff_d, e.far_target);
   std::size_t true_accepts = 0;
   for (const auto& p : pairs)
     if (p.same && !p.failed && p.distance <= e.tar_threshold) ++true_accepts;

@@ -50,7 +50,8 @@ int run_consume(const CommandContext& ctx, const ConsumeOptions& o) {
   const auto models = Models::load(ctx.global.models_dir, engine.uses_cnn());
   std::vector<std::unique_ptr<DlibEngine>> engines;
   for (int i = 0; i < o.consumers; ++i) engines.push_back(std::make_unique<DlibEngine>(models, engine));
-  const auto calibration = cli::load_calibration_for(ctx, o.decider.detection.mirror);  // as `run`
+  const CalibrationSpec calibration_spec = cli::read_calibration_for(ctx, o.decider.detection.mirror);  // as `run`
+  const auto calibration = make_calibration(calibration_spec);
 
   queue::ConsumerOptions base;
   base.queues = bindings(o);
@@ -58,7 +59,8 @@ int run_consume(const CommandContext& ctx, const ConsumeOptions& o) {
   base.max_attempts = o.max_attempts;
   base.host = this_host();
   base.lease = std::chrono::seconds(o.decider.lease_seconds);
-  base.policy = o.decider.policy();
+  base.policy = o.decider.policy(calibration_spec);
+  ctx.log.debug(cli::describe_threshold(o.decider.tolerance, calibration_spec));
   base.data_dir = o.decider.data_dir;
   base.keep_files = o.decider.keep_files;
   base.exit_when_idle = std::chrono::milliseconds(static_cast<long long>(o.exit_when_idle * 1000));

@@ -62,8 +62,10 @@ void print_text(std::ostream& out, const cli::ScoredPairsFile& in, const Evaluat
   if (e.fold_accuracy.size() > 1)
     out << fmt::format("folds           accuracy {:.2f}% +- {:.2f}% (mean +- sd over {} folds, tolerance {:.3f})\n",
                        pct(e.fold_mean), pct(e.fold_std), e.fold_accuracy.size(), e.tolerance);
-  out << fmt::format("calibration     {}: ECE {:.4f} (10 equal-width bins, failed pairs left out)\n", calibration,
-                     e.ece);
+  out << fmt::format(
+      "calibration     {}: ECE {:.4f}, {:.4f} with each label weighing half (10 equal-width bins, failed pairs left "
+      "out)\n",
+      calibration, e.ece, e.balanced_ece);
   out << "  confidence    pairs  mean confidence  observed same\n";
   for (const auto& b : e.reliability)
     out << fmt::format("  {:>3.0f}-{:>3.0f}%  {:>8}  {:>15}  {:>13}\n", pct(b.low), pct(b.high), b.count,
@@ -98,6 +100,7 @@ void print_json(std::ostream& out, const cli::ScoredPairsFile& in, const Evaluat
   j["tar_threshold"] = e.tar_threshold;
   j["calibration"] = calibration;
   j["ece"] = e.ece;
+  j["balanced_ece"] = e.balanced_ece;
   auto& bins = j["reliability"] = nlohmann::ordered_json::array();
   for (const auto& b : e.reliability)
     bins.push_back({{"low", b.low},
@@ -135,9 +138,12 @@ void write_scores(const std::string& path, const cli::ScoredPairsFile& in, const
 }  // namespace
 
 int run_evaluate(const CommandContext& ctx, const EvaluateOptions& o) {
-  const auto calibration = cli::load_calibration_for(ctx, o.detection.mirror);  // fail before the long part
+  const CalibrationSpec spec = cli::read_calibration_for(ctx, o.detection.mirror);  // fail before the long part
+  const auto calibration = make_calibration(spec);
   const auto in = cli::score_pairs_file(ctx, o.pairs, o.images, o.cpus, o.detection);
-  const Evaluation e = evaluate_pairs(in.scored.pairs, o.tolerance, *calibration, in.file.folds);
+  // What the pass would decide: the tolerance given, else the calibration's threshold.
+  const Evaluation e =
+      evaluate_pairs(in.scored.pairs, decision_threshold(o.tolerance, spec), *calibration, in.file.folds);
   const auto curves = other_curves(in.scored.pairs);
   if (!o.scores_file.empty()) write_scores(o.scores_file, in, *calibration);
   if (o.format == EvaluateFormat::Json)

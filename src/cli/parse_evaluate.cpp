@@ -26,15 +26,21 @@ void add_detection_options(CLI::App* cmd, DetectionOptions& d) {
 
 namespace {
 
-void add_pair_inputs(CLI::App* cmd, std::string& pairs, std::string& images, int& cpus, DetectionOptions& d) {
-  cmd->add_option("--pairs", pairs, "LFW pairs file (View 1 'N' or View 2 'FOLDS N' header) or image1,image2,same CSV")
-      ->required()
-      ->check(CLI::ExistingFile);
-  cmd->add_option("--images", images, "Folder the pairs' images are in (LFW: DIR/<name>/<name>_<nnnn>.jpg)")
-      ->required()
-      ->check(CLI::ExistingDirectory);
+/// --pairs and --images (required unless `optional`), --cpus and the
+/// detection options; returns the --pairs option.
+CLI::Option* add_pair_inputs(CLI::App* cmd, std::string& pairs, std::string& images, int& cpus, DetectionOptions& d,
+                             bool optional = false) {
+  auto* p = cmd->add_option("--pairs", pairs,
+                            "LFW pairs file (View 1 'N' or View 2 'FOLDS N' header) or image1,image2,same CSV")
+                ->required(!optional)
+                ->check(CLI::ExistingFile);
+  auto* i = cmd->add_option("--images", images, "Folder the pairs' images are in (LFW: DIR/<name>/<name>_<nnnn>.jpg)")
+                ->required(!optional)
+                ->check(CLI::ExistingDirectory);
+  if (optional) p->needs(i), i->needs(p);
   cmd->add_option("--cpus", cpus, "Worker threads; -1 uses every core")->capture_default_str();
   add_detection_options(cmd, d);
+  return p;
 }
 
 }  // namespace
@@ -45,9 +51,10 @@ CLI::App* add_evaluate(CLI::App& app, EvaluateOptions& o) {
   auto* cmd = app.add_subcommand("evaluate", "Accuracy, error rates and calibration on labelled image pairs");
   add_pair_inputs(cmd, o.pairs, o.images, o.cpus, o.detection);
   cmd->add_option("--format", o.format, "text or json")->transform(CLI::CheckedTransformer(kFormats, CLI::ignore_case));
-  cmd->add_option("--tolerance", o.tolerance, "Largest distance that counts as a match")
-      ->check(CLI::Range(0.0, 2.0))
-      ->capture_default_str();
+  cmd->add_option_function<double>(
+         "--tolerance", [&o](const double& v) { o.tolerance = v; },
+         "Largest distance that counts as a match (default: the calibration's threshold, as the pass decides)")
+      ->check(CLI::Range(0.0, 2.0));
   cmd->add_option(
       "--scores", o.scores_file,
       "Also write image1,image2,same,distance,confidence,mirror_gaps per pair to this CSV (empty distance: failed)");
@@ -57,11 +64,25 @@ CLI::App* add_evaluate(CLI::App& app, EvaluateOptions& o) {
 CLI::App* add_calibrate(CLI::App& app, CalibrateOptions& o) {
   auto* cmd =
       app.add_subcommand("calibrate", "Fit distance -> P(same person) on labelled pairs; write a calibration file");
-  add_pair_inputs(cmd, o.pairs, o.images, o.cpus, o.detection);
+  auto* pairs = add_pair_inputs(cmd, o.pairs, o.images, o.cpus, o.detection, true);
+  cmd->add_flag("--from-db", o.from_db,
+                "Fit on the database's own agents: each decided snapshot against its agent's benchmark (same) and "
+                "every other agent's (different); default --target-fmr 1e-3")
+      ->excludes(pairs);
+  cmd->add_option("--max-snapshots", o.max_snapshots, "With --from-db: the newest decided snapshots to encode")
+      ->check(CLI::Range(1, 10000000))
+      ->capture_default_str();
+  cmd->callback([&o] {
+    if (!o.from_db && o.pairs.empty()) throw CLI::RequiredError("--pairs and --images, or --from-db,");
+  });
   cmd->add_option("-o,--output", o.output, "Calibration file to write (JSON)")->required();
   cmd->add_option("--method", o.method, "The curve to write; both are fit and reported")
       ->check(CLI::IsMember({"logistic", "isotonic"}))
       ->capture_default_str();
+  cmd->add_option_function<double>(
+         "--target-fmr", [&o](const double& v) { o.target_fmr = v; },
+         "Also set the decision threshold for this false-match rate (e.g. 1e-3); the pass decides with it")
+      ->check(CLI::Range(1e-9, 0.5));
   return cmd;
 }
 

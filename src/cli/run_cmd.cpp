@@ -45,7 +45,10 @@ std::string describe(const Decision& d) {
 class PassRunner {
  public:
   PassRunner(const CommandContext& ctx, const RunOptions& o, const std::atomic<bool>& stop)
-      : ctx_(ctx), options_(o), calibration_(cli::load_calibration_for(ctx, o.decider.detection.mirror)) {
+      : ctx_(ctx),
+        options_(o),
+        spec_(cli::read_calibration_for(ctx, o.decider.detection.mirror)),
+        calibration_(make_calibration(spec_)) {
     url_ = resolve_db_url_from_environment(ctx.global.db_url);
     shown_ = parse_db_url(url_).redacted();  // UsageError before loading anything
     const int threads = resolve_threads(o.threads);
@@ -67,11 +70,12 @@ class PassRunner {
     p.lease = std::chrono::seconds(o.decider.lease_seconds);
     p.host = host_name();
     p.worker = fmt::format("{}:{}", p.host, getpid());
-    p.policy = o.decider.policy();
+    p.policy = o.decider.policy(spec_);
     std::function<void(const Decision&)> print;
     if (o.dry_run) print = [this](const Decision& d) { ctx_.out << describe(d) << '\n' << std::flush; };
     pass_ = std::make_unique<Pass>(*repo_, engines_, *calibration_, p, ctx.log, stop, print);
     ctx.log.debug(fmt::format("database {}, {} engine thread(s), worker {}", shown_, threads, p.worker));
+    ctx.log.debug(cli::describe_threshold(o.decider.tolerance, spec_));
   }
 
   Repository& repository() { return *repo_; }
@@ -87,6 +91,7 @@ class PassRunner {
  private:
   const CommandContext& ctx_;
   RunOptions options_;
+  CalibrationSpec spec_;
   std::unique_ptr<Calibration> calibration_;
   std::string url_, shown_;
   std::vector<std::unique_ptr<DlibEngine>> owned_;

@@ -218,14 +218,16 @@ std::vector<KeySpec> build_table() {
   t.back().read = [](const Targets& x) -> Value { return static_cast<long long>(x.compare.upsample); };
 
   // [pass] (`run`, `reprocess`; tolerance and threads also `compare`)
-  t.push_back(ranged(key("pass.tolerance", K::Number, "0.6", "BIOSENSE_TOLERANCE", "run/consume/compare --tolerance",
-                         "Largest face distance that counts as a match"),
+  t.push_back(ranged(key("pass.tolerance", K::Number, "0", "BIOSENSE_TOLERANCE", "run/consume/compare --tolerance",
+                         "Largest face distance that counts as a match; 0: the calibration's threshold (the pass) "
+                         "and face_recognition's 0.6 (compare)"),
                      0.0, 2.0));
   t.back().apply = [](const Value& v, Targets& x) {
+    if (number(v) <= 0.0) return;  // 0 keeps each command's own default
     deciders(x, [&](DecisionOptions& r) { r.tolerance = number(v); });
     x.compare.tolerance = number(v);
   };
-  t.back().read = [](const Targets& x) -> Value { return x.run.decider.tolerance; };
+  t.back().read = [](const Targets& x) -> Value { return x.run.decider.tolerance.value_or(0.0); };
   t.push_back(ranged(key("pass.threads", K::Integer, "1", "BIOSENSE_THREADS", "run --threads, compare --cpus",
                          "Engine threads; -1 uses every core"),
                      -1, 256));

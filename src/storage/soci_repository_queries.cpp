@@ -140,6 +140,20 @@ std::vector<GalleryEntry> SociRepository::load_gallery(const std::string& model_
   });
 }
 
+std::vector<ImageRow> SociRepository::decided_snapshots(std::int64_t before_id, std::size_t max_rows) {
+  if (max_rows == 0) return {};
+  return conn_->guarded("read decided snapshots", [&] {
+    long long before = before_id;
+    long long limit = static_cast<long long>(max_rows);
+    return fetch_image_rows(conn_->sql(), ImageKind::Stream,
+                            fmt::format("SELECT {} FROM stream_img WHERE status = 'Y' AND result IN ('SUCCESS', "
+                                        "'SUCCESS_MULTIPLE_FACES', 'UNKNOWN_PERSON', 'UNKNOWN_MULTIPLE_FACES') "
+                                        "AND image IS NOT NULL AND id < :before_id ORDER BY id DESC LIMIT :max_rows",
+                                        kImageRowColumns),
+                            soci::use(before), soci::use(limit));
+  });
+}
+
 std::vector<std::int64_t> SociRepository::select_for_reprocess(const ReprocessFilter& filter) {
   return conn_->guarded("select rows to reprocess", [&] {
     // The WHERE clause is assembled from fixed fragments; every value is bound.

@@ -271,6 +271,20 @@ std::vector<GalleryEntry> MemoryRepository::load_gallery(const std::string& mode
   return gallery;
 }
 
+std::vector<ImageRow> MemoryRepository::decided_snapshots(std::int64_t before_id, std::size_t max_rows) {
+  enter("decided_snapshots");
+  static const std::set<std::string> kFaceVerdicts{"SUCCESS", "SUCCESS_MULTIPLE_FACES", "UNKNOWN_PERSON",
+                                                   "UNKNOWN_MULTIPLE_FACES"};
+  std::vector<ImageRow> rows;
+  for (auto it = stream_.rbegin(); it != stream_.rend() && rows.size() < max_rows; ++it) {
+    const RowView& r = it->second;
+    if (it->first >= before_id || r.status != Status::Done || !r.image) continue;
+    if (!r.result || kFaceVerdicts.count(*r.result) == 0) continue;
+    rows.push_back(to_image_row(r));
+  }
+  return rows;
+}
+
 std::vector<std::int64_t> MemoryRepository::select_for_reprocess(const ReprocessFilter& filter) {
   enter("select_for_reprocess");
   const std::set<std::int64_t> wanted(filter.ids.begin(), filter.ids.end());

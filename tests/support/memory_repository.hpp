@@ -78,6 +78,7 @@ class MemoryRepository final : public Repository {
   std::optional<StoredEncoding> load_encoding(std::int64_t train_img_id, const std::string& model_version) override;
   void save_encoding(const StoredEncoding& encoding) override;
   std::vector<GalleryEntry> load_gallery(const std::string& model_version) override;
+  std::vector<ImageRow> decided_snapshots(std::int64_t before_id, std::size_t max_rows) override;
   std::vector<std::int64_t> select_for_reprocess(const ReprocessFilter& filter) override;
   std::size_t reset_to_pending(ImageKind kind, const std::vector<std::int64_t>& ids) override;
   std::int64_t insert_image(ImageKind kind, const std::string& lan_id, const Bytes& image,

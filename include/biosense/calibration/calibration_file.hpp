@@ -12,17 +12,25 @@
 ///    "fitted_on": {"source": "...", "pairs": N, "same": N, "different": N,
 ///                  "failed_pairs": N, "upsample": 1,
 ///                  "detection": "hog 0, retry cnn 0", "jitters": 10, "mirror": true},
+///    "operating_point": {"threshold": T, "target_fmr": X, "fmr": F, "fnmr": R,
+///                        "fnmr_interval": [L, H], "threshold_interval": [L, H],
+///                        "genuine": N, "impostors": N, "source": "..."},
 ///    "ece": E, "created": "YYYY-MM-DDTHH:MM:SSZ"}
 ///
 /// gap_weight and gap_mean (the mirror-gap term, LogisticParams) are written
 /// only when the curve has one, and then format_version is 2; a file without
-/// them is version 1, as before the term existed.
+/// them is version 1, as before the term existed. "operating_point"
+/// (operating_point.hpp: the decision threshold, set for a false-match rate)
+/// makes it version 3, so that an older build, which would decide with its
+/// own tolerance instead, refuses the file rather than ignore the threshold.
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
 #include "biosense/calibration/calibration.hpp"
 #include "biosense/calibration/fit.hpp"
+#include "biosense/calibration/operating_point.hpp"
 
 namespace biosense {
 
@@ -50,7 +58,22 @@ struct CalibrationSpec {
   FittedOn fitted_on;
   double ece = 0.0;  ///< the fit's own ECE on the pairs it was fit on
   std::string created;
+  /// The decision threshold; absent in files from before format 3 (the pass
+  /// then decides at kDefaultTolerance unless a tolerance is set).
+  std::optional<OperatingPoint> operating_point;
 };
+
+/// face_recognition's tolerance, fit on LFW: `compare`'s default, and the
+/// pass's when neither a tolerance nor a calibration threshold is given.
+inline constexpr double kDefaultTolerance = 0.6;
+
+/// The threshold the pass decides with: the tolerance when one is set
+/// (--tolerance, pass.tolerance), else the calibration's operating point,
+/// else kDefaultTolerance.
+inline double decision_threshold(const std::optional<double>& tolerance, const CalibrationSpec& spec) {
+  if (tolerance) return *tolerance;
+  return spec.operating_point ? spec.operating_point->threshold : kDefaultTolerance;
+}
 
 std::string to_json(const CalibrationSpec& spec);
 

@@ -13,7 +13,16 @@ struct LabelledDistance {
   double distance = 0.0;
   bool same = false;
   std::optional<double> mirror_gaps = std::nullopt;  ///< pair_mirror_gaps() of the two faces
+  /// How much the pair counts in a fit (balance_labels()); 1 by default.
+  double weight = 1.0;
 };
+
+/// Sets every pair's weight so that each label weighs half of the whole
+/// (same pairs N / (2 N_same), different pairs N / (2 N_different)): a curve
+/// fit on them answers for an even prior, however many more different pairs
+/// than same ones the file holds (webcam pairs: 18 to 1). A file with one
+/// label only is left as it is.
+void balance_labels(std::vector<LabelledDistance>& data);
 
 /// P(same) = 1 / (1 + exp(slope * (distance - midpoint) - gap_weight *
 /// (gaps - gap_mean))): 50% at the midpoint for a pair of typical faces,
@@ -28,8 +37,8 @@ struct LogisticParams {
   double gap_mean = 0.0;
 };
 
-/// Platt scaling: maximum likelihood with Platt's smoothed targets
-/// ((N+ + 1)/(N+ + 2) and 1/(N- + 2)), so a perfectly separated set still
+/// Platt scaling: weighted maximum likelihood with Platt's smoothed targets
+/// ((N+ + 1)/(N+ + 2) and 1/(N- + 2), N the labels' summed weights), so a perfectly separated set still
 /// gives a finite slope. Newton's method with a backtracking line search.
 /// Throws std::invalid_argument without at least one pair of each label.
 /// With `use_gaps`, the mirror gaps are a second input (gap_weight is fit;
@@ -44,9 +53,9 @@ struct IsotonicCurve {
   std::vector<double> probabilities;  ///< non-increasing, in [0, 1]
 };
 
-/// Isotonic regression (pool adjacent violators) of `same` on distance,
+/// Weighted isotonic regression (pool adjacent violators) of `same` on distance,
 /// constrained to be non-increasing; one knot per pooled block, at the
-/// block's mean distance. Throws std::invalid_argument on empty data.
+/// block's weighted mean distance. Throws std::invalid_argument on empty data.
 IsotonicCurve fit_isotonic(const std::vector<LabelledDistance>& data);
 
 std::unique_ptr<Calibration> make_logistic_calibration(LogisticParams params, std::string name);

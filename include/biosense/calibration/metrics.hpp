@@ -29,6 +29,15 @@ struct ReliabilityBin {
 double expected_calibration_error(const std::vector<double>& confidence, const std::vector<bool>& same, int bins,
                                   std::vector<ReliabilityBin>* table = nullptr);
 
+/// The same with each label weighing half (balance_labels()): the error of a
+/// confidence meant for an even prior, on pairs of any mix (webcam pairs hold
+/// 18 different pairs for each same one, and the easy different pairs would
+/// otherwise hide the same pairs' error). The bins' mean confidence and
+/// observed rate are weighted too. Equals the plain ECE on balanced pairs;
+/// falls back to it when one label is missing.
+double balanced_calibration_error(const std::vector<double>& confidence, const std::vector<bool>& same, int bins,
+                                  std::vector<ReliabilityBin>* table = nullptr);
+
 /// ROC AUC of "smaller distance = same person" (Mann-Whitney, ties count half).
 double roc_auc(const std::vector<double>& distance, const std::vector<bool>& same);
 
@@ -50,6 +59,7 @@ struct Evaluation {
   double tar_threshold = 0.0;  ///< that threshold
   double far_target = 1e-3;
   double ece = 0.0;
+  double balanced_ece = 0.0;  ///< each label weighing half (balanced_calibration_error())
   std::vector<ReliabilityBin> reliability;
   std::vector<double> fold_accuracy;       ///< per fold at the tolerance (one entry outside View 2)
   double fold_mean = 0.0, fold_std = 0.0;  ///< sample standard deviation over folds

@@ -7,6 +7,7 @@
 #include <variant>
 #include <vector>
 
+#include "biosense/calibration/calibration_file.hpp"
 #include "biosense/compare/writer.hpp"
 #include "biosense/engine/dlib_engine.hpp"
 #include "biosense/pass/decide.hpp"
@@ -92,7 +93,8 @@ struct EvaluateOptions {
   std::string pairs;   ///< LFW View 1/View 2 pairs file or image1,image2,same CSV
   std::string images;  ///< the folder the pairs' paths are relative to
   EvaluateFormat format = EvaluateFormat::Text;
-  double tolerance = 0.6;
+  /// --tolerance; absent: the calibration's threshold (decision_threshold()).
+  std::optional<double> tolerance;
   int cpus = 1;  ///< -1: every core
   DetectionOptions detection;
   std::string scores_file;  ///< --scores: one CSV line per pair, for plots and error analysis
@@ -106,6 +108,13 @@ struct CalibrateOptions {
   std::string method = "logistic";  ///< logistic or isotonic (both are always reported)
   int cpus = 1;
   DetectionOptions detection;
+  /// --target-fmr: also write the operating point (operating_point.hpp) for
+  /// this false-match rate; absent: no threshold (with --from-db: 1e-3).
+  std::optional<double> target_fmr;
+  /// --from-db: fit on the database's own agents and decided snapshots
+  /// (calibration/site_pairs.hpp) instead of --pairs/--images.
+  bool from_db = false;
+  std::size_t max_snapshots = 5000;  ///< --max-snapshots: newest decided snapshots read with --from-db
 };
 
 struct DbMigrateOptions {};
@@ -124,7 +133,9 @@ struct ImportOptions {
 struct DecisionOptions {
   std::string data_dir = "Data";
   bool keep_files = false;
-  double tolerance = 0.6;
+  /// --tolerance / pass.tolerance: overrides the calibration's threshold;
+  /// absent: the calibration file's operating point decides (docs/pass.md).
+  std::optional<double> tolerance;
   long lease_seconds = 600;
   /// face_recognition's detection (HOG 1, no jitter) with mirrored
   /// encodings, and a second HOG look at upsample 0 for a photo where it finds
@@ -146,13 +157,20 @@ struct DecisionOptions {
     o.cnn_for_enrolment = enrolment_cnn;
   }
   /// The decision rule of a decider whose engines apply_to() configured: the
-  /// tolerance, the engines' encoding version, whether they measure mirror
-  /// gaps, and whether the gallery check runs.
+  /// threshold (decision_threshold(): the tolerance if set, else the
+  /// calibration's), the engines' encoding version, whether they measure
+  /// mirror gaps, and whether the gallery check runs.
+  DecisionPolicy policy(const CalibrationSpec& calibration) const {
+    DecisionPolicy p = policy();
+    p.tolerance = decision_threshold(tolerance, calibration);
+    return p;
+  }
+  /// The same without a calibration: the tolerance, else kDefaultTolerance.
   DecisionPolicy policy() const {
     EngineOptions engine;
     apply_to(engine);
     DecisionPolicy p;
-    p.tolerance = tolerance;
+    p.tolerance = tolerance.value_or(kDefaultTolerance);
     p.encoding_version = encoding_version(engine);
     p.mirror_gaps = engine.mirror;
     p.gallery_check = gallery_check;

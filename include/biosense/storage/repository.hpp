@@ -100,6 +100,13 @@ class Repository {
   /// encoding (or a damaged one) are left out: nothing is encoded here.
   virtual std::vector<GalleryEntry> load_gallery(const std::string& model_version) = 0;
 
+  /// Up to `max_rows` decided snapshots with a face verdict (status Y,
+  /// result SUCCESS, SUCCESS_MULTIPLE_FACES, UNKNOWN_PERSON or
+  /// UNKNOWN_MULTIPLE_FACES) and a photo, with id < `before_id`, newest
+  /// (highest id) first: what `calibrate --from-db` re-encodes. Call again
+  /// with the last id returned to page back through them.
+  virtual std::vector<ImageRow> decided_snapshots(std::int64_t before_id, std::size_t max_rows) = 0;
+
   /// Ids of decided (Y/F) stream rows matching `filter`, ascending.
   virtual std::vector<std::int64_t> select_for_reprocess(const ReprocessFilter& filter) = 0;
   /// Sets these decided rows of `kind` back to N (claim fields cleared);
