@@ -19,7 +19,7 @@
 # No DROP, ALTER, CREATE, DELETE or GRANT: migrations need an owner account.
 # With --reporting the account only reads (docs/dashboards.md):
 #   report_hourly, report_non_success, report_agent_rates   SELECT (the 004 views)
-#   stream_img   SELECT on every column but image (no photos)
+#   stream_img   SELECT on the columns the report reads, never image (no photos)
 #   alert, alert_kind, schema_version, status_code, result_code   SELECT
 # Table-level grants need the tables, so run `biosense db migrate` first.
 # Running it again resets the account's grants to exactly these.
@@ -79,7 +79,8 @@ done
 # A SQL string literal: double every quote and backslash.
 password=$(printf '%s' "$BIOSENSE_NEW_DB_PASSWORD" | sed -e "s/\\\\/\\\\\\\\/g" -e "s/'/''/g")
 # What `biosense report` reads from stream_img; never the photos.
-report_columns="id, lan_id, capture_time, status, result, processed_time, num_faces, accuracy"
+report_columns="id, lan_id, capture_time, status, result, processed_time, num_faces, accuracy, distance,
+  closest_lan_id, closest_distance"
 statements=""
 for h in "${hosts[@]}"; do
   account="'$user'@'$h'"

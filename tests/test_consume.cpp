@@ -281,6 +281,41 @@ TEST_CASE_METHOD(ConsumerFixture, "a consumer takes over a row left claimed by a
   CHECK(db->audit_details(ImageKind::Stream, row).size() == 1);
 }
 
+TEST_CASE_METHOD(ConsumerFixture,
+                 "a consumer keeps the gallery between messages and counts an inline enrolment at once",
+                 "[consume][gallery]") {
+  db->add_row(ImageKind::Train, "a", Status::Pending, photo("faces:0.0"));
+  db->add_row(ImageKind::Train, "b", Status::Pending, photo("faces:0.5"));
+  const auto first = db->add_row(ImageKind::Stream, "a", Status::Pending, photo("faces:0.1"));
+  const auto second = db->add_row(ImageKind::Stream, "a", Status::Pending, photo("faces:0.1"));
+  // b enrols inline with its first snapshot, after the gallery was loaded...
+  const auto b_itself = db->add_row(ImageKind::Stream, "b", Status::Pending, photo("faces:0.5"));
+  // ...and a snapshot claimed by a but showing b is caught by the same gallery.
+  const auto impostor = db->add_row(ImageKind::Stream, "a", Status::Pending, photo("faces:0.45"));
+  const std::vector<std::int64_t> ids{first, second, b_itself, impostor};
+  auto o = options();
+  const std::size_t expected_loads = GENERATE(1u, 4u);
+  if (expected_loads == 4u) o.gallery_refresh = std::chrono::seconds(0);  // read again for every message
+  queues.publish_ids(queues.stream(), ids);
+
+  const auto stats = consume(o);
+  INFO(log_text.str());
+  CHECK(stats.decided == 4 + 2);  // and the two enrolment photos validated inline
+  check_decided_once(*db, ImageKind::Stream, ids);
+  CHECK(db->row(ImageKind::Stream, first).result == std::optional<std::string>("SUCCESS"));
+  CHECK_FALSE(db->row(ImageKind::Stream, first).closest_lan_id);  // the gallery held a only
+  CHECK(db->row(ImageKind::Stream, b_itself).result == std::optional<std::string>("SUCCESS"));
+  CHECK(db->row(ImageKind::Stream, b_itself).closest_lan_id == std::optional<std::string>("a"));
+  const auto caught = db->row(ImageKind::Stream, impostor);
+  CHECK(caught.result == std::optional<std::string>("UNKNOWN_PERSON"));
+  CHECK(caught.closest_lan_id == std::optional<std::string>("b"));
+  REQUIRE(caught.closest_distance);
+  CHECK(*caught.closest_distance == Approx(0.05));
+  std::size_t loads = 0;
+  for (std::size_t at = 0; (at = log_text.str().find("gallery loaded:", at)) != std::string::npos; ++at) ++loads;
+  CHECK(loads == expected_loads);
+}
+
 // --- the binary, real engine ---------------------------------------------------
 
 TEST_CASE("three consumers drain both queues: every row decided once", "[consume][slow]") {

@@ -3,32 +3,19 @@
 /// GalleryCache reads the gallery again.
 #include <catch2/catch.hpp>
 
-#include <random>
-
 #include "biosense/pass/decide.hpp"
 #include "biosense/pass/gallery.hpp"
 #include "biosense/pass/gallery_cache.hpp"
 #include "support/fake_engine.hpp"
 #include "support/memory_repository.hpp"
+#include "support/random_encoding.hpp"
 
 using namespace biosense;
 using biosense::test::encoding_at;
 using biosense::test::MemoryRepository;
+using biosense::test::random_unit_encoding;
 
 namespace {
-
-/// A point on the unit sphere, reproducible from `seed`.
-Encoding random_unit(std::mt19937& rng) {
-  std::normal_distribution<float> normal;
-  Encoding e{};
-  double norm = 0.0;
-  for (float& v : e) {
-    v = normal(rng);
-    norm += static_cast<double>(v) * v;
-  }
-  for (float& v : e) v = static_cast<float>(v / std::sqrt(norm));
-  return e;
-}
 
 /// An encoding at (x, y, 0, ...): distances are easy to work out by hand.
 Encoding at(float x, float y = 0.0f) {
@@ -110,7 +97,7 @@ TEST_CASE("the gallery's matrix search agrees with a plain loop over 1,000 rando
   std::vector<GalleryEntry> entries;
   Gallery grown(kModelVersion);  // filled one put() at a time: its matrix is laid out again as it grows
   for (int i = 0; i < 1000; ++i) {
-    entries.push_back({"agent" + std::to_string(i), i + 1, random_unit(rng)});
+    entries.push_back({"agent" + std::to_string(i), i + 1, random_unit_encoding(rng)});
     grown.put(entries.back());
   }
   const Gallery g(kModelVersion, entries);
@@ -120,7 +107,7 @@ TEST_CASE("the gallery's matrix search agrees with a plain loop over 1,000 rando
     // A probe near one agent, as a snapshot of an enrolled person is.
     const std::size_t near = static_cast<std::size_t>(trial) * 37;
     Encoding probe = entries[near].encoding;
-    const Encoding noise = random_unit(rng);
+    const Encoding noise = random_unit_encoding(rng);
     for (std::size_t d = 0; d < kEncodingSize; ++d) probe[d] += 0.3f * noise[d];
     const std::string claimed = trial % 2 == 0 ? entries[near].lan_id : "someone else";
     const GalleryEntry* expected = nullptr;

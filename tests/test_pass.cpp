@@ -298,7 +298,7 @@ TEST_CASE_METHOD(PassFixture, "a stop request ends the pass after the current ch
   CHECK(pending == 4);
 }
 
-TEST_CASE_METHOD(PassFixture, "the gallery check: a closer colleague makes UNKNOWN_PERSON; one load per pass",
+TEST_CASE_METHOD(PassFixture, "the gallery check: a closer colleague makes UNKNOWN_PERSON, one load per pass",
                  "[pass][gallery]") {
   repo.add_train_row("a", Status::Pending, photo("faces:0.0"));
   const auto b_train = repo.add_train_row("b", Status::Pending, photo("faces:0.5"));

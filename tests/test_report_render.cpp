@@ -27,8 +27,9 @@ Report fixed_report() {
               {"2024-03-01 12:00", "NA\\a", "SUCCESS", 1}};
   r.non_success.total = 7;
   r.non_success.rows = {
-      {42, kHostile, "2024-03-01 09:30:00", "2024-03-01 09:31:00", "UNKNOWN_PERSON", 1, 12.5},
-      {41, "NA\\a", "2024-03-01 09:20:00", std::nullopt, "NO_FACES_FOUND", std::nullopt, std::nullopt}};
+      {42, kHostile, "2024-03-01 09:30:00", "2024-03-01 09:31:00", "UNKNOWN_PERSON", 1, 12.5, 0.58126, "NA\\a", 0.27},
+      {41, "NA\\a", "2024-03-01 09:20:00", std::nullopt, "NO_FACES_FOUND", std::nullopt, std::nullopt, std::nullopt,
+       std::nullopt, std::nullopt}};
   r.agents = {{"NA\\a", 9, 6, 6, "2024-03-01 12:10:00"}, {kHostile, 2, 2, 0, "2024-03-01 09:30:00"}};
   r.processed = {{"2024-03-01 09:00", 6}, {"2024-03-01 10:00", 2}};
   r.throughput = {8, 8.0 / 24, HourTotal{"2024-03-01 09:00", 6}, 3, "2024-03-01 10:00:00", 3600 * 22};
@@ -156,8 +157,13 @@ TEST_CASE("report CSV parses back to the report's numbers", "[report]") {
   CHECK(hourly[3][2].empty());  // no result yet
   const auto& non_success = sections.at("non_success");
   REQUIRE(non_success.size() == 3);
+  CHECK(non_success[0] == std::vector<std::string>{"id", "lan_id", "capture_time", "processed_time", "result",
+                                                   "num_faces", "accuracy", "distance", "closest_lan_id",
+                                                   "closest_distance"});
   CHECK(non_success[1] == std::vector<std::string>{"42", kHostile, "2024-03-01 09:30:00", "2024-03-01 09:31:00",
-                                                   "UNKNOWN_PERSON", "1", "12.5"});
+                                                   "UNKNOWN_PERSON", "1", "12.5", "0.5813", "NA\\a", "0.2700"});
+  CHECK(non_success[2] ==
+        std::vector<std::string>{"41", "NA\\a", "2024-03-01 09:20:00", "", "NO_FACES_FOUND", "", "", "", "", ""});
   CHECK(sections.at("window")[1][4] == "7");
   CHECK(sections.at("agents")[1] == std::vector<std::string>{"NA\\a", "9", "6", "6", "100.0", "2024-03-01 12:10:00"});
   CHECK(sections.at("confidence")[10] == std::vector<std::string>{"90", "100", "5"});
@@ -177,6 +183,11 @@ TEST_CASE("report JSON parses back to the report's numbers", "[report]") {
   CHECK(doc["non_success"]["total"] == 7);
   CHECK(doc["non_success"]["rows"][1]["accuracy"].is_null());
   CHECK(doc["non_success"]["rows"][0]["accuracy"] == 12.5);
+  CHECK(doc["non_success"]["rows"][0]["distance"] == 0.58126);
+  CHECK(doc["non_success"]["rows"][0]["closest_lan_id"] == "NA\\a");
+  CHECK(doc["non_success"]["rows"][0]["closest_distance"] == 0.27);
+  CHECK(doc["non_success"]["rows"][1]["closest_lan_id"].is_null());
+  CHECK(doc["non_success"]["rows"][1]["closest_distance"].is_null());
   CHECK(doc["agents"][1]["success_rate"] == 0.0);
   CHECK(doc["throughput"]["pending_now"] == 3);
   CHECK(doc["throughput"]["peak_hour"] == "2024-03-01 09:00");
@@ -201,6 +212,9 @@ TEST_CASE("report HTML is self-contained: four SVG charts, no script, no network
   CHECK(html.find("NA\\&lt;b&gt;&quot;x&quot;,y") != std::string::npos);
   CHECK(html.find("the face &lt;does not&gt; move") != std::string::npos);  // ...and the alert detail
   CHECK(html.find("Open watch alerts (1)") != std::string::npos);
+  // The non-success list names the closest other agent (the gallery check).
+  CHECK(html.find("<th>closest other agent</th><th>its distance</th>") != std::string::npos);
+  CHECK(html.find("<td class=\"n\">0.5813</td><td>NA\\a</td><td class=\"n\">0.2700</td>") != std::string::npos);
   CHECK(html.find("@media print") != std::string::npos);
   // Empty report: every chart still drawn, saying so.
   Report empty;
@@ -217,6 +231,9 @@ TEST_CASE("report table shows every section", "[report]") {
                               "Agents:", "Throughput and backlog", "Confidence", "Open watch alerts: 1"})
     CHECK(text.find(heading) != std::string::npos);
   CHECK(text.find("pending now: 3") != std::string::npos);
+  CHECK(text.find("closest_lan_id") != std::string::npos);
+  CHECK(text.find("0.5813") != std::string::npos);
+  CHECK(text.find("0.2700") != std::string::npos);
   CHECK(text.find("oldest pending: captured 2024-03-01 10:00:00 (22h 0m ago)") != std::string::npos);
   // One line per hour x agent with a column per result: 09:00 NA\a has 5 SUCCESS, 0 UNKNOWN_PERSON, total 5.
   CHECK(text.find("2024-03-01 09:00  NA\\a") != std::string::npos);

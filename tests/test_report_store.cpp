@@ -92,12 +92,20 @@ SQL_BACKEND_TEST("report store: the non-success list, per-agent rates, confidenc
   CHECK(list.rows[0].lan_id == kAgentB);
   CHECK_FALSE(list.rows[0].num_faces);
   CHECK_FALSE(list.rows[0].accuracy);
+  CHECK_FALSE(list.rows[0].distance);
+  CHECK_FALSE(list.rows[0].closest_lan_id);
+  CHECK_FALSE(list.rows[0].closest_distance);
   CHECK(list.rows[0].processed_time == "2024-03-01 10:00:00");
   CHECK(list.rows[3].id == 3);
   CHECK(list.rows[3].capture_time == "2024-03-01 10:15:00");
   CHECK(list.rows[3].num_faces == 1);
   REQUIRE(list.rows[3].accuracy);
   CHECK(*list.rows[3].accuracy == Approx(12.0));
+  REQUIRE(list.rows[3].distance);
+  CHECK(*list.rows[3].distance == Approx(0.6491));
+  CHECK(list.rows[3].closest_lan_id == kAgentB);
+  REQUIRE(list.rows[3].closest_distance);
+  CHECK(*list.rows[3].closest_distance == Approx(0.2683));
   const auto capped = store->non_success(day(), 2);
   CHECK(capped.total == 4);
   REQUIRE(capped.rows.size() == 2);
@@ -223,6 +231,9 @@ SQL_BACKEND_TEST("report views: migrate creates them and they agree with the rep
               "SELECT COUNT(*) FROM report_non_success WHERE capture_time >= '2024-03-01 00:00:00'"
               " AND capture_time < '2024-03-02 00:00:00'") == store->non_success(day(), 0).total);
   CHECK(count(backend, "SELECT COUNT(*) FROM report_non_success") == 5);  // + row 10
+  // The view shows the gallery check's columns (migration 006).
+  CHECK(count(backend, "SELECT COUNT(*) FROM report_non_success WHERE closest_lan_id IS NOT NULL") == 1);
+  CHECK(count(backend, "SELECT id FROM report_non_success WHERE closest_distance < distance") == 3);
 
   // report_agent_rates covers the whole table: the store over every time agrees.
   const auto agents = store->agent_rates({everything_since, everything_until, std::nullopt});

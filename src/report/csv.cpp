@@ -30,10 +30,13 @@ void section(std::ostream& out, const std::string& name, const std::vector<std::
 void end(std::ostream& out) { out << "\r\n"; }
 
 void non_success(const Report& r, std::ostream& out) {
-  section(out, "non_success", {"id", "lan_id", "capture_time", "processed_time", "result", "num_faces", "accuracy"});
+  section(out, "non_success",
+          {"id", "lan_id", "capture_time", "processed_time", "result", "num_faces", "accuracy", "distance",
+           "closest_lan_id", "closest_distance"});
   for (const auto& row : r.non_success.rows)
     line(out, {std::to_string(row.id), row.lan_id, row.capture_time, cell(row.processed_time), row.result,
-               cell(row.num_faces), cell(row.accuracy)});
+               cell(row.num_faces), cell(row.accuracy), distance_cell(row.distance), cell(row.closest_lan_id),
+               distance_cell(row.closest_distance)});
   end(out);
 }
 

@@ -218,10 +218,15 @@ std::string non_success_table(const Report& r) {
   std::vector<std::string> rows;
   for (const auto& n : r.non_success.rows)
     rows.push_back(td(std::to_string(n.id), true) + td(n.lan_id) + td(n.capture_time) + td(cell(n.processed_time)) +
-                   td(n.result) + td(cell(n.num_faces), true) + td(cell(n.accuracy), true));
+                   td(n.result) + td(cell(n.num_faces), true) + td(cell(n.accuracy), true) +
+                   td(distance_cell(n.distance), true) + td(cell(n.closest_lan_id)) +
+                   td(distance_cell(n.closest_distance), true));
   return fmt::format("<section><h2>Non-success snapshots ({}, newest {} shown)</h2>", r.non_success.total,
                      r.non_success.rows.size()) +
-         table({"id", "lan_id", "captured", "processed", "result", "faces", "accuracy %"}, rows) + "</section>";
+         table({"id", "lan_id", "captured", "processed", "result", "faces", "accuracy %", "distance",
+                "closest other agent", "its distance"},
+               rows) +
+         "</section>";
 }
 
 std::string agents_table(const Report& r) {

@@ -25,7 +25,10 @@ Json non_success(const NonSuccessList& list) {
                     {"processed_time", optional(r.processed_time)},
                     {"result", r.result},
                     {"num_faces", optional(r.num_faces)},
-                    {"accuracy", optional(r.accuracy)}});
+                    {"accuracy", optional(r.accuracy)},
+                    {"distance", optional(r.distance)},
+                    {"closest_lan_id", optional(r.closest_lan_id)},
+                    {"closest_distance", optional(r.closest_distance)}});
   return {{"total", list.total}, {"rows", rows}};
 }
 

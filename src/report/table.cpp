@@ -31,10 +31,12 @@ void hourly(const Report& r, std::ostream& out) {
 void non_success(const Report& r, std::ostream& out) {
   heading(out,
           fmt::format("Non-success snapshots: {} (newest {} shown)", r.non_success.total, r.non_success.rows.size()));
-  TextTable table({"#id", "lan_id", "capture_time", "processed_time", "result", "#faces", "#accuracy"});
+  TextTable table({"#id", "lan_id", "capture_time", "processed_time", "result", "#faces", "#accuracy", "#distance",
+                   "closest_lan_id", "#closest_distance"});
   for (const auto& row : r.non_success.rows)
     table.add({std::to_string(row.id), row.lan_id, row.capture_time, cell(row.processed_time), row.result,
-               cell(row.num_faces), cell(row.accuracy)});
+               cell(row.num_faces), cell(row.accuracy), distance_cell(row.distance), cell(row.closest_lan_id),
+               distance_cell(row.closest_distance)});
   table.write(out);
 }
 

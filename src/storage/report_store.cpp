@@ -140,10 +140,11 @@ class SociReportStore final : public ReportStore {
       }
       if (max_rows == 0 || list.total == 0) return list;
       NonSuccessRow row;
-      std::string processed;
+      std::string processed, closest_lan_id;
       soci::indicator processed_ind = soci::i_ok, faces_ind = soci::i_ok, accuracy_ind = soci::i_ok;
+      soci::indicator distance_ind = soci::i_ok, closest_lan_ind = soci::i_ok, closest_distance_ind = soci::i_ok;
       int faces = 0;
-      double accuracy = 0;
+      double accuracy = 0, distance = 0, closest_distance = 0;
       long long limit = static_cast<long long>(max_rows);
       soci::statement st(conn_->sql());
       st.exchange(soci::into(row.id));
@@ -153,11 +154,14 @@ class SociReportStore final : public ReportStore {
       st.exchange(soci::into(row.result));
       st.exchange(soci::into(faces, faces_ind));
       st.exchange(soci::into(accuracy, accuracy_ind));
+      st.exchange(soci::into(distance, distance_ind));
+      st.exchange(soci::into(closest_lan_id, closest_lan_ind));
+      st.exchange(soci::into(closest_distance, closest_distance_ind));
       const std::string where = window_clause(st, filter, "capture_time");
       st.exchange(soci::use(limit));
       run(st,
-          "SELECT id, lan_id, capture_time, processed_time, result, num_faces, accuracy FROM stream_img"
-          " WHERE status <> 'N' AND result <> 'SUCCESS'" +
+          "SELECT id, lan_id, capture_time, processed_time, result, num_faces, accuracy, distance, closest_lan_id,"
+          " closest_distance FROM stream_img WHERE status <> 'N' AND result <> 'SUCCESS'" +
               where + " ORDER BY id DESC LIMIT :limit");
       while (st.fetch()) {
         NonSuccessRow copy = row;
@@ -165,6 +169,9 @@ class SociReportStore final : public ReportStore {
         if (processed_ind == soci::i_ok) copy.processed_time = timestamp(processed);
         if (faces_ind == soci::i_ok) copy.num_faces = faces;
         if (accuracy_ind == soci::i_ok) copy.accuracy = accuracy;
+        if (distance_ind == soci::i_ok) copy.distance = distance;
+        if (closest_lan_ind == soci::i_ok) copy.closest_lan_id = closest_lan_id;
+        if (closest_distance_ind == soci::i_ok) copy.closest_distance = closest_distance;
         list.rows.push_back(std::move(copy));
       }
       return list;

@@ -33,7 +33,7 @@ struct SeedRow {
 /// 1, 2, 3... in insertion order on a fresh database.
 void insert_seed_row(storage::Connection& conn, const SeedRow& row);
 
-/// Inserts the 11 rows of report_seed.cpp into a migrated (or legacy) database.
+/// Inserts the 11 rows of report_seed.cpp into a migrated database.
 void seed_report_rows(storage::Connection& conn);
 
 /// Runs argv (no shell; argv[0] a path) with `env` entries ("NAME=value")

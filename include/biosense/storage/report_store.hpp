@@ -45,6 +45,11 @@ struct NonSuccessRow {
   std::string result;
   std::optional<int> num_faces;
   std::optional<double> accuracy;  ///< calibrated confidence, percent
+  std::optional<double> distance;  ///< to the claimed agent's benchmark
+  /// The gallery check (migration 006): the closest other enrolled agent and
+  /// its distance; NULL when not checked or no other agent is enrolled.
+  std::optional<std::string> closest_lan_id;
+  std::optional<double> closest_distance;
 };
 
 /// The newest `rows` of the non-success list, and how many there are in all.
