@@ -137,6 +137,9 @@ TEST_CASE_METHOD(DecideFixture, "gallery check: the claimed agent closest stays 
   REQUIRE(d.closest_distance);
   CHECK(*d.closest_distance == Approx(0.4));
   CHECK_THAT(d.detail, Catch::Contains("closest other enrolled agent NA\\colleague at 0.4000"));
+  // The confidence: the claimed agent and not the colleague.
+  CHECK(*d.accuracy == Approx(calibration->percent(0.1) * (1.0 - calibration->probability_same(0.4))));
+  CHECK(*d.accuracy < calibration->percent(0.1));
   // Recorded whatever the verdict: a stranger far from everyone.
   const Decision far = decide(faces_at({at(2.0f)}), &g);
   CHECK(far.result == ResultCode::UnknownPerson);
@@ -153,7 +156,10 @@ TEST_CASE_METHOD(DecideFixture, "gallery check: another agent closer than the cl
   CHECK(d.result == ResultCode::UnknownPerson);
   CHECK(d.status() == Status::Done);
   CHECK(*d.distance == Approx(0.45));  // still the claimed agent's
-  CHECK(*d.accuracy == Approx(calibration->percent(0.45)));
+  // The confidence that this is the claimed agent and not the colleague, 0.05 from their own benchmark: about 0.
+  CHECK(*d.accuracy == Approx(calibration->percent(0.45) * (1.0 - calibration->probability_same(0.05))));
+  CHECK(*d.accuracy < 1.0);
+  CHECK(calibration->percent(0.45) > 90.0);  // what the pair alone would have said
   CHECK(d.benchmark_id == std::optional<std::int64_t>(1));
   CHECK(d.closest_lan_id == std::optional<std::string>("NA\\colleague"));
   CHECK(*d.closest_distance == Approx(0.05));

@@ -91,6 +91,8 @@ TEST_CASE("the gallery check on webcam frames: a colleague within the tolerance 
   CHECK(*c.distance == Approx(0.571).margin(0.005));
   CHECK(c.closest_lan_id == c002);
   CHECK(*c.closest_distance == Approx(0.268).margin(0.005));
+  REQUIRE(c.accuracy);
+  CHECK(*c.accuracy < 0.1);  // the claimed agent and not client002: about 0%
   const auto audit = b->audit_details(ImageKind::Stream, colleague);
   REQUIRE(audit.size() == 1);
   CHECK_THAT(audit[0], Catch::Contains("enrolled agent RA\\client002") && Catch::Contains("is closer at 0.26") &&
@@ -105,5 +107,7 @@ TEST_CASE("the gallery check on webcam frames: a colleague within the tolerance 
   CHECK(unchecked.result == std::optional<std::string>("SUCCESS"));
   CHECK_FALSE(unchecked.closest_lan_id);
   CHECK_FALSE(unchecked.closest_distance);
+  REQUIRE(unchecked.accuracy);
+  CHECK(*unchecked.accuracy > 1.0);  // the pair's own confidence at 0.571
   CHECK(b->audit_details(ImageKind::Stream, colleague).size() == 2);
 }

@@ -41,11 +41,15 @@ bool settle_unusable(Decision& d, const AnalysisResult* analysis) {
 /// The gallery check of a stream decision `d` whose best face (`face`) lies
 /// `claimed` from the benchmark `benchmark_id` (decide_stream's contract).
 void check_gallery(Decision& d, const Gallery& gallery, const Encoding& face, std::int64_t benchmark_id,
-                   double claimed) {
+                   double claimed, const Calibration& calibration) {
   const auto other = gallery.closest_other(face, d.lan_id, benchmark_id);
   if (!other) return;
   d.closest_lan_id = other->lan_id;
   d.closest_distance = other->distance;
+  // The confidence that the face is the claimed agent *and not* the closest
+  // other one: a colleague's face close to their own benchmark reads near 0%,
+  // a genuine snapshot (other agents beyond ~0.6) keeps its confidence.
+  if (d.accuracy) d.accuracy = *d.accuracy * (1.0 - calibration.probability_same(other->distance));
   const bool matched = d.result == ResultCode::Success || d.result == ResultCode::SuccessMultipleFaces;
   if (matched && other->distance < claimed) {
     d.result = d.result == ResultCode::Success ? ResultCode::UnknownPerson : ResultCode::UnknownMultipleFaces;
@@ -118,7 +122,7 @@ Decision decide_stream(const ImageRow& row, const Benchmark& benchmark, const An
   d.accuracy = calibration.percent(best, pair_mirror_gaps(closest->mirror_gap, benchmark.mirror_gap));
   d.detail = fmt::format("{} face(s), best distance {:.4f} (tolerance {})", faces.size(), best, policy.tolerance);
   if (gallery != nullptr && gallery->encoding_version() == policy.encoding_version)
-    check_gallery(d, *gallery, closest->encoding, benchmark.train_img_id, best);
+    check_gallery(d, *gallery, closest->encoding, benchmark.train_img_id, best, calibration);
   return d;
 }
 

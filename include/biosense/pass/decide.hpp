@@ -57,7 +57,11 @@ Decision decide_train(const ImageRow& row, const AnalysisResult* analysis, const
 /// and when it is strictly closer than the claimed agent's benchmark, a
 /// SUCCESS / SUCCESS_MULTIPLE_FACES becomes UNKNOWN_PERSON /
 /// UNKNOWN_MULTIPLE_FACES, with both agents and distances in the detail.
-/// distance and accuracy stay those of the claimed agent's benchmark.
+/// distance stays the claimed agent's; accuracy becomes the confidence that
+/// the face is the claimed agent and not that other one: P(same | distance,
+/// gaps) x (1 - P(same | closest_distance)). A genuine snapshot, with every
+/// other agent beyond ~0.6, keeps its confidence (x 0.995 or more with the
+/// shipped curve); a colleague close to their own benchmark reads near 0.
 Decision decide_stream(const ImageRow& row, const Benchmark& benchmark, const AnalysisResult* analysis,
                        const DecisionPolicy& policy, const Calibration& calibration, const Gallery* gallery);
 
