@@ -239,6 +239,8 @@ TEST_CASE("the consumers and the watch take their keys from the file and the env
     CHECK(run_of(parse_with({"run", "--tolerance", "0.41"}, "[pass]\ntolerance = 0.5\n", {}, dir))
               .decider.policy(calibrated)
               .tolerance == 0.41);
+    CHECK(run_of(parse_with({"run", "--tolerance", "0"}, "", {}, dir)).decider.policy(calibrated).tolerance ==
+          0.43);  // 0 on the command line means what it means in the file
     const auto consume = parse_with({"consume"}, "", {}, dir);
     REQUIRE(consume.invocation);
     CHECK(std::get<ConsumeOptions>(consume.invocation->command).decider.policy(calibrated).tolerance == 0.43);

@@ -52,8 +52,8 @@ CLI::App* add_evaluate(CLI::App& app, EvaluateOptions& o) {
   add_pair_inputs(cmd, o.pairs, o.images, o.cpus, o.detection);
   cmd->add_option("--format", o.format, "text or json")->transform(CLI::CheckedTransformer(kFormats, CLI::ignore_case));
   cmd->add_option_function<double>(
-         "--tolerance", [&o](const double& v) { o.tolerance = v; },
-         "Largest distance that counts as a match (default: the calibration's threshold, as the pass decides)")
+         "--tolerance", [&o](const double& v) { o.tolerance = v > 0.0 ? std::optional<double>(v) : std::nullopt; },
+         "Largest distance that counts as a match (default, or 0: the calibration's threshold, as the pass decides)")
       ->check(CLI::Range(0.0, 2.0));
   cmd->add_option(
       "--scores", o.scores_file,

@@ -47,8 +47,12 @@ void add_decider_options(CLI::App* cmd, DecisionOptions& d) {
       ->capture_default_str();
   cmd->add_flag("--keep-files", d.keep_files, "Leave the staged files in place");
   cmd->add_option_function<double>(
-         "--tolerance", [&d](const double& v) { d.tolerance = v; },
-         "Largest distance that counts as a match (default: the calibration's threshold, set for a false-match rate)")
+         "--tolerance",
+         [&d](const double& v) {
+           d.tolerance = v > 0.0 ? std::optional<double>(v) : std::nullopt;  // 0: the calibration's, as pass.tolerance
+         },
+         "Largest distance that counts as a match (default, or 0: the calibration's threshold, set for a false-match "
+         "rate)")
       ->check(CLI::Range(0.0, 2.0));
   cmd->add_option("--lease", d.lease_seconds, "Seconds after which another worker's claim is taken back")
       ->check(CLI::Range(10L, 86400L))
