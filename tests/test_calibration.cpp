@@ -1,5 +1,6 @@
 /// Calibration: fitting, metrics, pairs files, calibration files (fast, on
 /// synthetic data), and `evaluate` / `calibrate` end to end on LFW (slow).
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <fstream>
@@ -303,6 +304,12 @@ TEST_CASE("an operating point is set for a false-match rate and refused on too f
     CHECK(loose.fmr == Approx(0.2));
     CHECK(loose.fnmr == 0.0);
     CHECK(loose.fnmr_high > 0.0);  // Wilson: zero errors in 100 is not a zero rate
+    // A tie across the cut: never more than floor(FMR x N) accepted.
+    std::vector<double> tied;
+    for (int i = 1; i <= 3000; ++i) tied.push_back(i <= 3 ? i / 1000.0 : 0.003 + (i - 4) / 1000.0);
+    CHECK(tied[2] == tied[3]);  // the 3rd and 4th closest tie at 0.003
+    const double t = threshold_at_fmr(tied, 1e-3);
+    CHECK(std::count_if(tied.begin(), tied.end(), [&](double d) { return d <= t; }) == 2);
   }
   SECTION("fewer than 3 / FMR different pairs cannot resolve it") {
     CHECK(impostors_needed(1e-3) == 3000);

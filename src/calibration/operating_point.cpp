@@ -16,7 +16,8 @@ double threshold_at_fmr(std::vector<double>& impostor_distances, double target_f
       static_cast<std::size_t>(std::floor(target_fmr * static_cast<double>(impostor_distances.size())));
   if (allowed >= impostor_distances.size()) return 2.0;
   const double next = impostor_distances[allowed];  // the first one that must stay out
-  if (allowed == 0) return std::nextafter(next, 0.0);
+  // Just below it when none may pass, or when the last one let in ties with it.
+  if (allowed == 0 || impostor_distances[allowed - 1] >= next) return std::nextafter(next, 0.0);
   // Half-way to the last one let in: the same rows are accepted, and a
   // re-encoding's last-digit noise (BLAS threads) cannot tip one across.
   return 0.5 * (impostor_distances[allowed - 1] + next);

@@ -38,8 +38,8 @@ std::size_t impostors_needed(double target_fmr);
 
 /// A distance at which floor(target_fmr x N) = k of the N
 /// `impostor_distances` are accepted (distance <= threshold): half-way
-/// between the k-th smallest and the next (just below the smallest when k
-/// is 0; 2.0 when all may be accepted). The rule `evaluate`'s TAR at FAR
+/// between the k-th smallest and the next (just below the next when k is 0
+/// or the two tie, so never more than k; 2.0 when all may be accepted). The rule `evaluate`'s TAR at FAR
 /// uses too. Sorts its argument. Requires a non-empty list.
 double threshold_at_fmr(std::vector<double>& impostor_distances, double target_fmr);
 
