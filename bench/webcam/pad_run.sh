@@ -13,15 +13,9 @@
 # (binary, default build/biosense), SPLIT, CPUS (default 2), WATCH_ARGS
 # (extra `watch` flags, e.g. "--frames 5").
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
-export BIOSENSE_TEST_DATA="${BIOSENSE_TEST_DATA:-/work/shared/datasets}"
-bin="${BIOSENSE:-$repo/build/biosense}"
-split="${SPLIT:-devel}"
-out="${OUT:-$repo/bench/results/webcam-pad/$(date -u +%Y%m%dT%H%M%SZ)}"
-mkdir -p "$out"
-cp "$bin" "$out/biosense"
-bin="$out/biosense"
+RESULTS=webcam-pad
+# shellcheck source=bench/webcam/setup_run.sh
+. "$(dirname "$0")/setup_run.sh"
 db="$out/pad.db"
 rm -f "$db"
 "$bin" --db "sqlite:$db" db migrate >/dev/null

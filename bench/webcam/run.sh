@@ -19,19 +19,13 @@
 # shipped models/calibration.json), FMR (default 1e-3), CPUS (default 2),
 # SPLIT (report split, default devel), OUT.
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
-export BIOSENSE_TEST_DATA="${BIOSENSE_TEST_DATA:-/work/shared/datasets}"
-bin="${BIOSENSE:-$repo/build/biosense}"
+RESULTS=webcam
+# shellcheck source=bench/webcam/setup_run.sh
+. "$(dirname "$0")/setup_run.sh"
 cpus="${CPUS:-2}"
 fmr="${FMR:-1e-3}"
-split="${SPLIT:-devel}"
-out="${OUT:-$repo/bench/results/webcam/$(date -u +%Y%m%dT%H%M%SZ)}"
 images="$BIOSENSE_TEST_DATA/webcam-dev/replay-attack"
 detection=(--upsample 1 --retry-detector hog --retry-upsample 0 --mirror)
-mkdir -p "$out"
-cp "$bin" "$out/biosense"
-bin="$out/biosense"
 echo "results in $out"
 
 python3 "$here/make_pairs.py" train >"$out/pairs-train.csv"
