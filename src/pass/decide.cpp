@@ -40,8 +40,8 @@ bool settle_unusable(Decision& d, const AnalysisResult* analysis) {
 
 /// The gallery check of a stream decision `d` whose best face (`face`) lies
 /// `claimed` from the benchmark `benchmark_id` (decide_stream's contract).
-void check_gallery(Decision& d, const Gallery& gallery, const Encoding& face, std::int64_t benchmark_id,
-                   double claimed, const Calibration& calibration) {
+void check_gallery(Decision& d, const Gallery& gallery, const Encoding& face, std::int64_t benchmark_id, double claimed,
+                   const Calibration& calibration) {
   const auto other = gallery.closest_other(face, d.lan_id, benchmark_id);
   if (!other) return;
   d.closest_lan_id = other->lan_id;
