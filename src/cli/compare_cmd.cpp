@@ -14,6 +14,7 @@
 #include "biosense/engine/engine_pool.hpp"
 #include "biosense/util/parallel.hpp"
 #include "calibration_choice.hpp"
+#include "engine_models.hpp"
 
 namespace biosense {
 namespace {
@@ -55,10 +56,11 @@ int run_compare(const CommandContext& ctx, const CompareOptions& options) {
   const int threads = resolve_threads(options.cpus);
   limit_blas_threads(threads);
 
+  // face_recognition's detection (one HOG look) unless --detector says otherwise.
+  const DetectionOptions detection{options.detector, options.upsample, Detector::Hog, -1, 1, options.mirror};
   EngineOptions engine_options;
-  engine_options.upsample = options.upsample;
-  engine_options.mirror = options.mirror;
-  EnginePool pool(Models::load(ctx.global.models_dir), engine_options, threads);
+  detection.apply_to(engine_options);
+  EnginePool pool(cli::load_models_for(ctx, detection, engine_options), engine_options, threads);
   const auto calibration = cli::load_calibration_for(ctx, options.mirror);
 
   // Like the face_recognition CLI: known photos at full size, unknown ones

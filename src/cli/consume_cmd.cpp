@@ -15,6 +15,7 @@
 #include "biosense/util/parallel.hpp"
 #include "biosense/util/signals.hpp"
 #include "calibration_choice.hpp"
+#include "engine_models.hpp"
 
 namespace biosense {
 namespace {
@@ -47,7 +48,7 @@ int run_consume(const CommandContext& ctx, const ConsumeOptions& o) {
   limit_blas_threads(o.consumers);
   EngineOptions engine;
   o.decider.apply_to(engine);
-  const auto models = Models::load(ctx.global.models_dir, engine.uses_cnn());
+  const auto models = cli::load_models_for(ctx, o.decider.detection, engine);
   std::vector<std::unique_ptr<DlibEngine>> engines;
   for (int i = 0; i < o.consumers; ++i) engines.push_back(std::make_unique<DlibEngine>(models, engine));
   const CalibrationSpec calibration_spec = cli::read_calibration_for(ctx, o.decider.detection.mirror);  // as `run`

@@ -1,4 +1,5 @@
 #include "pair_scoring.hpp"
+#include "engine_models.hpp"
 
 #include <unistd.h>
 
@@ -15,7 +16,7 @@ ScoredPairsFile score_pairs_file(const CommandContext& ctx, const std::string& p
   limit_blas_threads(threads);
   EngineOptions options;
   detection.apply_to(options);
-  EnginePool pool(Models::load(ctx.global.models_dir, options.uses_cnn()), options, threads);
+  EnginePool pool(cli::load_models_for(ctx, detection, options), options, threads);
   ctx.log.info(fmt::format("{}: {} pairs ({}), encoding their images on {} thread(s)", pairs, out.file.pairs.size(),
                            to_string(out.file.format), threads));
   const bool tty = isatty(STDERR_FILENO) == 1;

@@ -5,13 +5,15 @@
 namespace biosense::cli {
 
 void add_detection_options(CLI::App* cmd, DetectionOptions& d) {
-  static const std::map<std::string, Detector> kDetectors{{"hog", Detector::Hog}, {"cnn", Detector::Cnn}};
-  cmd->add_option("--detector", d.detector, "hog, or cnn (dlib's MMOD network: more poses, much slower)")
+  static const std::map<std::string, Detector> kDetectors{
+      {"hog", Detector::Hog}, {"yunet", Detector::Yunet}, {"cnn", Detector::Cnn}};
+  cmd->add_option("--detector", d.detector,
+                  "hog; yunet (fast, for webcam frames; needs AVX2); or cnn (dlib's MMOD network: much slower)")
       ->transform(CLI::CheckedTransformer(kDetectors, CLI::ignore_case));
   cmd->add_option("--upsample", d.upsample, "Upsampling passes before detection (finds smaller faces, slower)")
       ->check(CLI::Range(0, 3))
       ->capture_default_str();
-  cmd->add_option("--retry-detector", d.retry_detector, "Detector for the second try (hog or cnn)")
+  cmd->add_option("--retry-detector", d.retry_detector, "Detector for the second try (hog, yunet or cnn)")
       ->transform(CLI::CheckedTransformer(kDetectors, CLI::ignore_case));
   cmd->add_option("--retry-upsample", d.retry_upsample,
                   "When no face is found, detect again with this many passes (-1: never)")

@@ -16,6 +16,7 @@
 #include "biosense/util/parallel.hpp"
 #include "biosense/util/signals.hpp"
 #include "calibration_choice.hpp"
+#include "engine_models.hpp"
 
 namespace biosense {
 namespace {
@@ -55,7 +56,7 @@ class PassRunner {
     limit_blas_threads(threads);
     EngineOptions engine;
     o.decider.apply_to(engine);
-    const auto models = Models::load(ctx.global.models_dir, engine.uses_cnn());
+    const auto models = cli::load_models_for(ctx, o.decider.detection, engine);
     for (int i = 0; i < threads; ++i) {
       owned_.push_back(std::make_unique<DlibEngine>(models, engine));
       engines_.push_back(owned_.back().get());

@@ -1,4 +1,5 @@
 #include "site_scoring.hpp"
+#include "engine_models.hpp"
 
 #include <limits>
 #include <mutex>
@@ -37,7 +38,7 @@ SiteScores score_site(const CommandContext& ctx, std::size_t max_snapshots, int 
 
   const int threads = resolve_threads(cpus);
   limit_blas_threads(threads);
-  EnginePool pool(Models::load(ctx.global.models_dir, options.uses_cnn()), options, threads);
+  EnginePool pool(cli::load_models_for(ctx, detection, options), options, threads);
   ctx.log.info(fmt::format("{}: {} agent(s) with a benchmark; encoding up to {} decided snapshot(s) on {} thread(s)",
                            out.database, benchmarks.size(), max_snapshots, threads));
 

@@ -37,8 +37,7 @@ void deciders(Targets& t, F set) {
   set(t.consume.decider);
 }
 
-Detector detector(const Value& v) { return str(v) == "cnn" ? Detector::Cnn : Detector::Hog; }
-std::string detector_name(Detector d) { return d == Detector::Cnn ? "cnn" : "hog"; }
+Detector detector(const Value& v) { return parse_detector(str(v)).value_or(Detector::Hog); }
 
 std::vector<std::string> split_commas(const std::string& text) {
   std::vector<std::string> parts;
@@ -160,8 +159,9 @@ std::vector<KeySpec> build_table() {
 
   // [detection]
   t.push_back(key("detection.detector", K::Choice, "hog", "BIOSENSE_DETECTOR", "run/consume --detector",
-                  "hog, or cnn (dlib's MMOD network: more poses, several times slower)"));
-  t.back().choices = {"hog", "cnn"};
+                  "hog; yunet (a fast CNN for webcam frames; needs AVX2, else hog with a warning); "
+                  "or cnn (dlib's MMOD network: more poses, several times slower)"));
+  t.back().choices = {"hog", "yunet", "cnn"};
   t.back().apply = [](const Value& v, Targets& x) {
     deciders(x, [&](DecisionOptions& r) { r.detection.detector = detector(v); });
   };
@@ -175,7 +175,7 @@ std::vector<KeySpec> build_table() {
   t.back().read = [](const Targets& x) -> Value { return static_cast<long long>(x.run.decider.detection.upsample); };
   t.push_back(key("detection.retry_detector", K::Choice, "hog", "BIOSENSE_RETRY_DETECTOR",
                   "run/consume --retry-detector", "Detector for the second try when the first finds no face"));
-  t.back().choices = {"hog", "cnn"};
+  t.back().choices = {"hog", "yunet", "cnn"};
   t.back().apply = [](const Value& v, Targets& x) {
     deciders(x, [&](DecisionOptions& r) { r.detection.retry_detector = detector(v); });
   };

@@ -3,7 +3,9 @@
 #include <dlib/image_transforms.h>
 
 #include <algorithm>
+#include <array>
 
+#include "detectors.hpp"
 #include "net.hpp"
 
 namespace biosense {
@@ -19,8 +21,8 @@ StageTimes& StageTimes::operator+=(const StageTimes& o) {
 }
 
 struct EngineState {
-  dlib::frontal_face_detector detector = dlib::get_frontal_face_detector();
-  std::unique_ptr<net::mmod_type> cnn;  ///< this thread's copy, made on first use
+  /// This thread's detector of each kind (Detector's order), made on first use.
+  std::array<std::unique_ptr<FaceDetector>, 3> detectors;
   dlib::shape_predictor landmarks5;
   net::anet_type encoder;
 };
@@ -38,65 +40,6 @@ class StageClock {
   StageTimes::Duration& sink_;
   std::chrono::steady_clock::time_point start_;
 };
-
-/// face_recognition's detector call: upsample with pyramid_up (pyramid_down<2>)
-/// `upsample` times, detect, and map the boxes back down.
-template <typename Detect>
-std::vector<dlib::rectangle> detect_upsampled(const RgbImage& image, int upsample, Detect detect) {
-  if (upsample <= 0) return detect(image);
-  dlib::pyramid_down<2> pyr;
-  RgbImage up;
-  dlib::pyramid_up(image, up, pyr);
-  for (int i = 1; i < upsample; ++i) dlib::pyramid_up(up);
-  std::vector<dlib::rectangle> boxes = detect(up);
-  for (auto& box : boxes) box = pyr.rect_down(box, static_cast<unsigned int>(upsample));
-  return boxes;
-}
-
-/// When `image`'s longest side is over `max_dimension` (> 0), shrinks it
-/// bilinearly into `out` and returns the factor that maps `out`'s coordinates
-/// back to `image`'s; otherwise leaves `out` alone and returns 1.0.
-double shrink_longest_side(const RgbImage& image, long max_dimension, RgbImage& out) {
-  const long longest = std::max(image.nr(), image.nc());
-  if (max_dimension <= 0 || longest <= max_dimension) return 1.0;
-  const double f = static_cast<double>(max_dimension) / static_cast<double>(longest);
-  out.set_size(std::max(1L, std::lround(static_cast<double>(image.nr()) * f)),
-               std::max(1L, std::lround(static_cast<double>(image.nc()) * f)));
-  dlib::resize_image(image, out, dlib::interpolate_bilinear());
-  return static_cast<double>(longest) / static_cast<double>(std::max(out.nr(), out.nc()));
-}
-
-/// dlib's MMOD network over `image`, shrunk first when its longest side is
-/// over `max_dimension` (the network's memory grows with the pixel count:
-/// 2.6 GB at 1600x1600); boxes come back in `image`'s coordinates.
-std::vector<dlib::rectangle> detect_cnn(net::mmod_type& cnn, const RgbImage& image, int upsample, long max_dimension) {
-  RgbImage small;
-  const double scale_back = shrink_longest_side(image, max_dimension, small);
-  const RgbImage& input = scale_back == 1.0 ? image : small;
-  std::vector<dlib::rectangle> boxes = detect_upsampled(input, upsample, [&](const RgbImage& img) {
-    std::vector<dlib::rectangle> found;
-    for (const auto& d : cnn(img)) found.push_back(d.rect);
-    return found;
-  });
-  if (scale_back != 1.0) {
-    auto s = [scale_back](long v) { return static_cast<long>(std::lround(static_cast<double>(v) * scale_back)); };
-    for (auto& r : boxes) r = dlib::rectangle(s(r.left()), s(r.top()), s(r.right()), s(r.bottom()));
-  }
-  return boxes;
-}
-
-std::vector<dlib::rectangle> detect_faces(EngineState& state, const std::shared_ptr<const Models>& models,
-                                          const RgbImage& image, Detector detector, int upsample,
-                                          long cnn_max_dimension) {
-  if (detector == Detector::Hog)
-    return detect_upsampled(image, upsample, [&](const RgbImage& img) { return state.detector(img); });
-  if (!state.cnn) {
-    const auto& shared = models->loaded().cnn_detector;
-    if (!shared) throw ModelError("the CNN detector was asked for but not loaded (Models::load(dir, true))");
-    state.cnn = std::make_unique<net::mmod_type>(*shared);
-  }
-  return detect_cnn(*state.cnn, image, upsample, cnn_max_dimension);
-}
 
 /// Variance of a 3x3 Laplacian over the grey chip (a standard focus measure).
 double chip_sharpness(const RgbImage& chip) {
@@ -128,6 +71,7 @@ std::string encoding_version(const EngineOptions& options) {
   std::string version = kModelVersion;
   if (options.mirror) version += "+mirror";
   if (options.jitters > 1) version += "+jitter" + std::to_string(options.jitters);
+  if (options.detector != Detector::Hog) version += "+" + detector_name(options.detector);
   return version;
 }
 
@@ -138,6 +82,11 @@ DlibEngine::DlibEngine(std::shared_ptr<const Models> models, EngineOptions optio
 }
 
 DlibEngine::~DlibEngine() = default;
+
+void DlibEngine::set_options(const EngineOptions& options) {
+  if (options.cnn_max_dimension != options_.cnn_max_dimension) state_->detectors = {};  // the CNN's cap is its own
+  options_ = options;
+}
 
 DlibEngine::EncodedChips DlibEngine::encode_chips(const std::vector<RgbImage>& chips) {
   if (chips.empty() || (options_.jitters <= 1 && !options_.mirror))
@@ -195,6 +144,17 @@ Encoding DlibEngine::encode_chip(const RgbImage& chip) {
   return out;
 }
 
+std::vector<dlib::rectangle> DlibEngine::detect_faces(const RgbImage& image, Detector kind, int upsample) {
+  auto& detector = state_->detectors.at(static_cast<std::size_t>(kind));
+  if (!detector) detector = detail::make_face_detector(kind, models_, options_.cnn_max_dimension);
+  RgbImage small;
+  const double scale_back = detail::shrink_longest_side(image, options_.detect_max_dimension, small);
+  if (scale_back == 1.0) return detector->detect(image, upsample);
+  std::vector<dlib::rectangle> boxes = detector->detect(small, upsample);
+  for (auto& box : boxes) box = detail::scaled_rectangle(box, scale_back);
+  return boxes;
+}
+
 AnalysisResult DlibEngine::analyze(const std::uint8_t* data, std::size_t size) {
   return decode_and_analyze(data, size, false);
 }
@@ -223,19 +183,18 @@ FaceAnalysis DlibEngine::analyze_image(const RgbImage& original, bool enrolment)
   double scale_back = 1.0;
   {
     StageClock clock(times_.decode);
-    scale_back = shrink_longest_side(original, options_.max_dimension, shrunk);
+    scale_back = detail::shrink_longest_side(original, options_.max_dimension, shrunk);
   }
   const RgbImage* image = scale_back == 1.0 ? &original : &shrunk;
 
   std::vector<dlib::rectangle> boxes;
   {
     StageClock clock(times_.detect);
-    boxes = detect_faces(*state_, models_, *image, options_.detector, options_.upsample, options_.cnn_max_dimension);
+    boxes = detect_faces(*image, options_.detector, options_.upsample);
     if (boxes.empty() && options_.retry_upsample >= 0)
-      boxes = detect_faces(*state_, models_, *image, options_.retry_detector, options_.retry_upsample,
-                           options_.cnn_max_dimension);
+      boxes = detect_faces(*image, options_.retry_detector, options_.retry_upsample);
     if (boxes.empty() && enrolment && options_.cnn_for_enrolment && !options_.detects_with_cnn())
-      boxes = detect_faces(*state_, models_, *image, Detector::Cnn, 0, options_.cnn_max_dimension);
+      boxes = detect_faces(*image, Detector::Cnn, 0);
   }
   if (boxes.empty()) return result;
 

@@ -35,7 +35,7 @@ std::filesystem::path find_model(const std::string& file, const std::filesystem:
 Models::Models(std::unique_ptr<LoadedModels> loaded) : loaded_(std::move(loaded)) {}
 Models::~Models() = default;
 
-std::shared_ptr<const Models> Models::load(const std::filesystem::path& explicit_dir, bool cnn_detector) {
+std::shared_ptr<const Models> Models::load(const std::filesystem::path& explicit_dir, bool cnn_detector, bool yunet) {
   auto loaded = std::make_unique<LoadedModels>();
   const auto landmarks = find_model(kShapePredictor5, explicit_dir);
   const auto encoder = find_model(kRecognitionModel, explicit_dir);
@@ -59,6 +59,7 @@ std::shared_ptr<const Models> Models::load(const std::filesystem::path& explicit
       throw ModelError(fmt::format("cannot load {}: {}", cnn.string(), e.what()));
     }
   }
+  if (yunet) loaded->yunet = YunetLibrary::load(find_model(kYunetLibrary, explicit_dir).parent_path());
   auto models = std::make_shared<Models>(std::move(loaded));
   models->directory_ = landmarks.parent_path();
   return models;

@@ -7,6 +7,8 @@
 #include <dlib/image_processing/frontal_face_detector.h>
 #include <memory>
 
+#include "biosense/engine/yunet.hpp"
+
 namespace biosense::net {
 
 using namespace dlib;  // NOLINT: the layer vocabulary below reads as dlib's own
@@ -63,6 +65,7 @@ struct LoadedModels {
   dlib::shape_predictor landmarks5;
   net::anet_type encoder;
   std::shared_ptr<const net::mmod_type> cnn_detector;  ///< only when asked for
+  std::shared_ptr<const YunetLibrary> yunet;           ///< only when asked for
 };
 
 }  // namespace biosense

@@ -51,6 +51,8 @@ struct CompareOptions {
   /// Off: face_recognition's exact encodings and answers (compare is its
   /// drop-in); --mirror uses the pass's mirrored encodings.
   bool mirror = false;
+  /// --detector: HOG is face_recognition's; yunet is several times faster on webcam frames.
+  Detector detector = Detector::Hog;
 };
 
 struct ModelsCheckOptions {};
@@ -71,15 +73,17 @@ struct DetectionOptions {
   bool mirror = true;
   /// "hog 0, retry cnn 0" / "hog 1, no retry": for calibration files and logs.
   std::string describe() const {
-    auto name = [](Detector d) { return d == Detector::Cnn ? std::string("cnn") : std::string("hog"); };
+    auto name = [](Detector d) { return detector_name(runnable_detector(d)); };
     return name(detector) + " " + std::to_string(upsample) +
            (retry_upsample < 0 ? std::string(", no retry")
                                : ", retry " + name(retry_detector) + " " + std::to_string(retry_upsample));
   }
+  /// The engine options; a detector this CPU cannot run becomes HOG
+  /// (runnable_detector(); cli::warn_detector_fallback() says so at start-up).
   void apply_to(EngineOptions& o) const {
-    o.detector = detector;
+    o.detector = runnable_detector(detector);
     o.upsample = upsample;
-    o.retry_detector = retry_detector;
+    o.retry_detector = runnable_detector(retry_detector);
     o.retry_upsample = retry_upsample;
     o.jitters = jitters;
     o.mirror = mirror;

@@ -8,16 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "biosense/engine/detector.hpp"
 #include "biosense/engine/face.hpp"
 #include "biosense/engine/image.hpp"
 #include "biosense/engine/models.hpp"
 
 namespace biosense {
-
-enum class Detector {
-  Hog,  ///< dlib's HOG frontal detector (face_recognition's default "hog")
-  Cnn,  ///< dlib's CNN (MMOD) detector: more poses, far slower on a CPU; needs Models::load(dir, true)
-};
 
 struct EngineOptions {
   Detector detector = Detector::Hog;
@@ -48,6 +44,10 @@ struct EngineOptions {
   /// 800); boxes are mapped back. Faces under ~80 px in such a large photo are
   /// then missed by the CNN. 0: no cap.
   long cnn_max_dimension = 800;
+  /// Every detector sees the photo shrunk to this longest side (after
+  /// max_dimension); boxes are mapped back, and landmarks and encodings use
+  /// the unshrunk photo. 0: detect at full size.
+  long detect_max_dimension = 0;
   ImageLimits limits;
 
   /// The CNN is the detector or the second try's: every photo may meet it.
@@ -56,6 +56,10 @@ struct EngineOptions {
   }
   /// The CNN weights are needed (detection, or the enrolment look).
   bool uses_cnn() const { return detects_with_cnn() || cnn_for_enrolment; }
+  /// YuNet's library is needed (it detects, or makes the second try).
+  bool uses_yunet() const {
+    return detector == Detector::Yunet || (retry_upsample >= 0 && retry_detector == Detector::Yunet);
+  }
 };
 
 /// Time spent per stage, summed over every image this engine analysed.
@@ -69,7 +73,8 @@ struct StageTimes {
 
 /// What face_encoding.model_version and process_status.model_version record:
 /// the network (kModelVersion), plus "+mirror" and "+jitter<N>" when the
-/// encodings are made that way. Encodings of different versions are never
+/// encodings are made that way, and "+<detector>" when the first detector is
+/// not HOG (another detector's boxes move encodings by ~0.05). Encodings of different versions are never
 /// compared: a stored benchmark of another version is encoded again.
 std::string encoding_version(const EngineOptions& options);
 
@@ -96,7 +101,7 @@ class DlibEngine final : public FaceEngine {
 
   const StageTimes& times() const { return times_; }
   const EngineOptions& options() const { return options_; }
-  void set_options(const EngineOptions& options) { options_ = options; }
+  void set_options(const EngineOptions& options);
 
  private:
   struct EncodedChips {
@@ -108,6 +113,8 @@ class DlibEngine final : public FaceEngine {
   /// when options_.mirror).
   EncodedChips encode_chips(const std::vector<RgbImage>& chips);
   AnalysisResult decode_and_analyze(const std::uint8_t* data, std::size_t size, bool enrolment);
+  /// The faces `kind` finds in `image`, seen at detect_max_dimension.
+  std::vector<dlib::rectangle> detect_faces(const RgbImage& image, Detector kind, int upsample);
 
   std::shared_ptr<const Models> models_;
   EngineOptions options_;

@@ -42,9 +42,12 @@ struct LoadedModels;  // dlib networks; defined in the engine's sources only
 /// copies what it runs, so threads never share a network.
 class Models {
  public:
-  /// Loads the 5-point landmark model and the ResNet encoder, and with
-  /// `cnn_detector` the CNN face detector too; throws ModelError.
-  static std::shared_ptr<const Models> load(const std::filesystem::path& explicit_dir = {}, bool cnn_detector = false);
+  /// Loads the 5-point landmark model and the ResNet encoder, with
+  /// `cnn_detector` the CNN face detector too, and with `yunet` YuNet's
+  /// library (engine/yunet.hpp; from the folder the other weights are in);
+  /// throws ModelError.
+  static std::shared_ptr<const Models> load(const std::filesystem::path& explicit_dir = {}, bool cnn_detector = false,
+                                            bool yunet = false);
   explicit Models(std::unique_ptr<LoadedModels> loaded);
   ~Models();
   Models(const Models&) = delete;
