@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "biosense/cli/invocation.hpp"
 #include "biosense/engine/dlib_engine.hpp"
 #include "support/engine_support.hpp"
 #include "support/pass_support.hpp"
@@ -111,10 +112,8 @@ TEST_CASE("calibrate --from-db sets the threshold for the asked FMR on the site'
   // The same comparisons, computed here with the pass's engine settings: at
   // the written threshold at most 1% of them (5 of 540) are accepted.
   EngineOptions options;
-  options.retry_detector = Detector::Hog;
-  options.retry_upsample = 0;
-  options.mirror = true;
-  DlibEngine engine(biosense::test::shared_models(), options);
+  DecisionOptions{}.apply_to(options);  // the pass's defaults, which calibrate --from-db follows
+  DlibEngine engine(Models::load({}, false, options.uses_yunet()), options);
   auto encode = [&](const std::filesystem::path& file) {
     const auto analysis = engine.analyze(read_bytes(file));
     const auto& faces = std::get<FaceAnalysis>(analysis).faces;

@@ -16,6 +16,7 @@
 #include "biosense/calibration/pairs.hpp"
 #include "biosense/calibration/site_pairs.hpp"
 #include "biosense/cli/invocation.hpp"
+#include "biosense/config/settings.hpp"
 #include "biosense/engine/models.hpp"
 #include "support/test_support.hpp"
 
@@ -561,6 +562,24 @@ TEST_CASE("evaluate and calibrate parse their options", "[calibration][cli]") {
   CHECK(d.from_db);
   CHECK(d.max_snapshots == 300);
   CHECK(d.target_fmr == 1e-2);
+  // --from-db encodes as the pass does (detection.* keys), flags overriding; pairs keep evaluate's detection.
+  const DetectionOptions pass_detection = DecisionOptions{}.detection;
+  CHECK(d.detection.describe() == pass_detection.describe());
+  CHECK(d.detection.mirror == pass_detection.mirror);
+  CHECK(d.detection.max_side == pass_detection.max_side);
+  const auto overridden = parse_command_line({"calibrate", "--from-db", "--no-mirror", "--max-side", "0", "-o", "x"});
+  REQUIRE(overridden.invocation);
+  const auto& o = std::get<CalibrateOptions>(overridden.invocation->command).detection;
+  CHECK_FALSE(o.mirror);
+  CHECK(o.max_side == 0);
+  CHECK(o.detector == pass_detection.detector);
+  const auto configured =
+      parse_command_line({"calibrate", "--from-db", "-o", "x"},
+                         config::load_settings(std::string("[detection]\ndetector = \"hog\"\n"), "site.toml", {}));
+  REQUIRE(configured.invocation);
+  CHECK(std::get<CalibrateOptions>(configured.invocation->command).detection.detector == Detector::Hog);
+  CHECK(std::get<CalibrateOptions>(fmr.invocation->command).detection.describe() ==
+        DetectionOptions{}.describe());                                // pairs: evaluate's (HOG 1, a CNN look at 0)
   CHECK(parse_command_line({"calibrate", "-o", "x"}).exit_code == 1);  // neither pairs nor --from-db
   CHECK(parse_command_line({"calibrate", "--from-db", "--pairs", pairs, "--images", images, "-o", "x"}).exit_code == 1);
   CHECK(parse_command_line({"calibrate", "--pairs", pairs, "-o", "x"}).exit_code == 1);  // --pairs needs --images

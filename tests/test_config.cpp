@@ -218,7 +218,9 @@ TEST_CASE("the consumers and the watch take their keys from the file and the env
     const DecisionPolicy mirrored = run_of(parse_with({"run", "--tolerance", "0.55"}, "", {}, dir)).decider.policy();
     CHECK(mirrored.tolerance == 0.55);
     CHECK(mirrored.mirror_gaps);
-    CHECK(mirrored.encoding_version == std::string(kModelVersion) + "+mirror");
+    // The pass's detector is YuNet where the CPU runs it (else HOG), and the version says which.
+    const std::string detector_tag = detector_runs_here(Detector::Yunet) ? "+yunet" : "";
+    CHECK(mirrored.encoding_version == std::string(kModelVersion) + "+mirror" + detector_tag);
     // The threshold: a tolerance set by flag, environment or file, else the calibration's operating point.
     CalibrationSpec calibrated = parse_calibration(shipped_calibration_json(true), "shipped");
     REQUIRE(calibrated.operating_point);
@@ -249,10 +251,22 @@ TEST_CASE("the consumers and the watch take their keys from the file and the env
     CHECK(std::get<CompareOptions>(compare_default.invocation->command).tolerance == 0.6);  // face_recognition's
     const DecisionPolicy plain = run_of(parse_with({"run", "--no-mirror"}, "", {}, dir)).decider.policy();
     CHECK_FALSE(plain.mirror_gaps);
-    CHECK(plain.encoding_version == kModelVersion);
+    CHECK(plain.encoding_version == kModelVersion + detector_tag);
     CHECK_FALSE(run_of(parse_with({"run"}, "", {}, dir)).decider.enrolment_cnn);  // the default
     const DetectionOptions defaults = run_of(parse_with({"run"}, "", {}, dir)).decider.detection;
-    CHECK(defaults.describe() == "hog 1, retry hog 0");  // face_recognition's, then one look at upsample 0
+    // YuNet on the photo shrunk to 320 px, then one look by HOG at upsample 0.
+    CHECK(defaults.detector == Detector::Yunet);
+    CHECK(defaults.max_side == 320);
+    CHECK(defaults.describe() ==
+          (detector_runs_here(Detector::Yunet) ? "yunet, retry hog 0, at 320 px" : "hog 1, retry hog 0, at 320 px"));
+    CHECK(run_of(parse_with({"run"}, "[detection]\nmax_side = 0\n", {}, dir)).decider.detection.max_side == 0);
+    CHECK(run_of(parse_with({"run", "--max-side", "480"}, "[detection]\nmax_side = 0\n", {}, dir))
+              .decider.detection.max_side == 480);
+    CHECK(run_of(parse_with({"run"}, "", {{"BIOSENSE_DETECTION_MAX_SIDE", "640"}}, dir)).decider.detection.max_side ==
+          640);
+    CHECK(run_of(parse_with({"run", "--detector", "yunet"}, detection, {}, dir)).decider.detection.detector ==
+          Detector::Yunet);
+    CHECK_FALSE(parse_with({"run"}, "[detection]\ndetector = \"mtcnn\"\n", {}, dir).invocation);
     CHECK(run_of(parse_with({"run"}, "[detection]\nenrolment_cnn = true\n", {}, dir)).decider.enrolment_cnn);
     CHECK(run_of(parse_with({"run", "--enrolment-cnn"}, "", {}, dir)).decider.enrolment_cnn);
     CHECK_FALSE(run_of(parse_with({"run", "--no-enrolment-cnn"}, "[detection]\nenrolment_cnn = true\n", {}, dir))

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <thread>
 
+#include "biosense/engine/detector.hpp"
 #include "storage/connection.hpp"
 #include "support/pass_support.hpp"
 #include "support/storage_backend.hpp"
@@ -291,17 +292,27 @@ TEST_CASE("SIGINT during a single pass: the chunk finishes, the rest stays pendi
 
 TEST_CASE("the pass's detection settings: the CNN as second look decides a face HOG misses, by flag or by key",
           "[run][slow]") {
-  // Saeb_Erekat_0002: a face HOG misses at upsample 1 and at 0, the default
-  // detection's two looks; the CNN finds it (0.44 from his 0001).
+  // Saeb_Erekat_0002: a face HOG misses at upsample 1 and at 0, HOG's two
+  // looks; the CNN finds it (0.44 from his 0001), and so does YuNet, the
+  // default first look.
   const Bytes enrol = read_bytes(data_file("lfw-view1/images/Saeb_Erekat/Saeb_Erekat_0001.jpg"));
   const Bytes tilted = read_bytes(data_file("lfw-view1/images/Saeb_Erekat/Saeb_Erekat_0002.jpg"));
   auto b = migrated_backend(false);
   biosense::test::TempDir data;
   b->add_row(ImageKind::Train, "NA\\erekat", Status::Pending, enrol);
-  const std::vector<std::string> run{"--db", b->url(), "run", "--once", "--data-dir", data.path().string()};
+  const std::vector<std::string> run{"--db", b->url(),     "run", "--once",     "--detector",
+                                     "hog",  "--max-side", "0",   "--data-dir", data.path().string()};
+
+  const auto by_yunet = b->add_row(ImageKind::Stream, "NA\\erekat", Status::Pending, tilted);
+  const auto fast = run_biosense({"--db", b->url(), "run", "--once", "--data-dir", data.path().string()});
+  INFO(fast.err);
+  REQUIRE(fast.exit_code == 0);
+  CHECK(b->row(ImageKind::Stream, by_yunet).result ==
+        std::optional<std::string>(biosense::detector_runs_here(biosense::Detector::Yunet) ? "SUCCESS"
+                                                                                           : "NO_FACES_FOUND"));
 
   const auto plain = b->add_row(ImageKind::Stream, "NA\\erekat", Status::Pending, tilted);
-  const auto first = run_biosense(run);  // the default: HOG at upsample 1, then 0
+  const auto first = run_biosense(run);  // HOG at upsample 1, then 0
   INFO(first.err);
   REQUIRE(first.exit_code == 0);
   CHECK(b->row(ImageKind::Stream, plain).result == std::optional<std::string>("NO_FACES_FOUND"));
@@ -323,6 +334,7 @@ TEST_CASE("the pass's detection settings: the CNN as second look decides a face 
 }
 
 TEST_CASE("the pass looks again at upsample 0 where HOG at upsample 1 finds no face", "[run][slow]") {
+  // With HOG as the first look (detection.detector = "hog").
   // CelebA 118757.jpg (306x400): HOG finds the face at the photo's own scale
   // (upsample 0) but at no level of upsample 1's pyramid; 006549.jpg is the
   // same person (identity 7411).
@@ -331,10 +343,11 @@ TEST_CASE("the pass looks again at upsample 0 where HOG at upsample 1 finds no f
   auto b = migrated_backend(false);
   biosense::test::TempDir data;
   b->add_row(ImageKind::Train, "CELEBA\\id7411", Status::Pending, enrol);
-  const std::vector<std::string> run{"--db", b->url(), "run", "--once", "--data-dir", data.path().string()};
+  const std::vector<std::string> run{"--db", b->url(),     "run", "--once",     "--detector",
+                                     "hog",  "--max-side", "0",   "--data-dir", data.path().string()};
 
   const auto looked_again = b->add_row(ImageKind::Stream, "CELEBA\\id7411", Status::Pending, snapshot);
-  const auto first = run_biosense(run);  // the default
+  const auto first = run_biosense(run);  // HOG at upsample 1, then 0
   INFO(first.err);
   REQUIRE(first.exit_code == 0);
   const auto decided = b->row(ImageKind::Stream, looked_again);
@@ -351,14 +364,16 @@ TEST_CASE("the pass looks again at upsample 0 where HOG at upsample 1 finds no f
 }
 
 TEST_CASE("an enrolment photo HOG misses is rejected by default and approved with --enrolment-cnn", "[run][slow]") {
-  // HOG misses Saeb_Erekat_0002 at upsample 1 and 0; the CNN finds it.
+  // HOG misses Saeb_Erekat_0002 at upsample 1 and 0; the CNN finds it. With
+  // HOG as the first look (YuNet finds it: the test above).
   const Bytes tilted = read_bytes(data_file("lfw-view1/images/Saeb_Erekat/Saeb_Erekat_0002.jpg"));
   const Bytes snapshot = read_bytes(data_file("lfw-view1/images/Saeb_Erekat/Saeb_Erekat_0001.jpg"));
   auto b = migrated_backend(false);
   biosense::test::TempDir data;
   const auto train = b->add_row(ImageKind::Train, "NA\\erekat", Status::Pending, tilted);
   const auto row = b->add_row(ImageKind::Stream, "NA\\erekat", Status::Pending, snapshot);
-  const auto r = run_biosense({"--db", b->url(), "run", "--once", "--data-dir", data.path().string()});
+  const auto r = run_biosense(
+      {"--db", b->url(), "run", "--once", "--detector", "hog", "--max-side", "0", "--data-dir", data.path().string()});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(b->row(ImageKind::Train, train).result == std::optional<std::string>("NO_FACES_FOUND"));
@@ -366,8 +381,8 @@ TEST_CASE("an enrolment photo HOG misses is rejected by default and approved wit
 
   const auto cnn_train = b->add_row(ImageKind::Train, "NA\\other", Status::Pending, tilted);
   const auto cnn_row = b->add_row(ImageKind::Stream, "NA\\other", Status::Pending, snapshot);
-  const auto cnn =
-      run_biosense({"--db", b->url(), "run", "--once", "--enrolment-cnn", "--data-dir", data.path().string()});
+  const auto cnn = run_biosense({"--db", b->url(), "run", "--once", "--enrolment-cnn", "--detector", "hog",
+                                 "--max-side", "0", "--data-dir", data.path().string()});
   INFO(cnn.err);
   REQUIRE(cnn.exit_code == 0);
   CHECK(b->row(ImageKind::Train, cnn_train).status == "Y");

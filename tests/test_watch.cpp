@@ -338,7 +338,10 @@ TEST_CASE("biosense watch raises, de-duplicates and dry-runs alerts", "[watch][s
   import("NA\\few", "--stream", put("f2.jpg", misc("obama3.jpg")), "2024-05-01 10:02:00");
   // Gone quiet: snapshots in the window before, none in this one.
   import("NA\\gone", "--stream", put("q1.jpg", misc("biden.jpg")), "2024-05-01 09:50:00");
-  REQUIRE(run_biosense({"--db", url, "run", "--once"}).exit_code == 0);
+  // HOG, as when these photos were chosen: YuNet also finds the dark face of
+  // a man behind Paul_Wolfowitz_0005 (SUCCESS_MULTIPLE_FACES), and the photo
+  // checks look at SUCCESS snapshots.
+  REQUIRE(run_biosense({"--db", url, "run", "--once", "--detector", "hog", "--max-side", "0"}).exit_code == 0);
 
   auto store = open_watch_store(url);
   const std::vector<std::string> at_1005{"--db", url, "watch", "--at", "2024-05-01 10:05:00"};

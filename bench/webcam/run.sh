@@ -6,8 +6,10 @@
 #
 # 1. make_pairs.py train|devel: every enrolment frame against every snapshot
 #    frame of another video (1,800 same, 33,600 different pairs per split);
-# 2. `biosense evaluate --scores` on them with the pass's detection (HOG 1,
-#    a second HOG look at 0, mirrored encodings);
+# 2. `biosense evaluate --scores` on them with the pass's detection (YuNet at
+#    320 px, a second HOG look at 0, mirrored encodings; DETECTION overrides,
+#    e.g. DETECTION="--detector hog --upsample 1 --retry-detector hog
+#    --retry-upsample 0 --mirror", and then the day runs with the same flags);
 # 3. with FIT=1: `biosense calibrate --target-fmr $FMR` on the train pairs;
 # 4. analyse.py: FMR/FNMR at the calibration's threshold and at 0.6, FNMR at
 #    FMR 1e-2/1e-3/1e-4 with client-bootstrap intervals, ECE, by light;
@@ -17,7 +19,9 @@
 # Results in bench/results/webcam/<time>/. Environment: BIOSENSE (binary,
 # default build/biosense), CALIBRATION (file to judge; default the
 # shipped models/calibration.json), FMR (default 1e-3), CPUS (default 2),
-# SPLIT (report split, default devel), OUT.
+# SPLIT (report split, default devel), OUT, DETECTION; BIOSENSE_TEST_DATA
+# pointing at a copy of webcam-dev with its frames scaled (same layout) runs
+# the same benchmark on those frames.
 set -euo pipefail
 RESULTS=webcam
 # shellcheck source=bench/webcam/setup_run.sh
@@ -25,7 +29,7 @@ RESULTS=webcam
 cpus="${CPUS:-2}"
 fmr="${FMR:-1e-3}"
 images="$BIOSENSE_TEST_DATA/webcam-dev/replay-attack"
-detection=(--upsample 1 --retry-detector hog --retry-upsample 0 --mirror)
+read -r -a detection <<<"${DETECTION:---detector yunet --max-side 320 --retry-detector hog --retry-upsample 0 --mirror}"
 echo "results in $out"
 
 python3 "$here/make_pairs.py" train >"$out/pairs-train.csv"
@@ -49,7 +53,7 @@ python3 "$here/build_day.py" "$split" >"$out/day.tsv"
 db="$out/day.db"
 rm -f "$db"
 python3 "$repo/bench/day/import_day.py" "$bin" "sqlite:$db" "$out/day.tsv"
-/usr/bin/time -v "$bin" --db "sqlite:$db" --calibration "$calibration" -v run --mode all --once --threads "$cpus" \
+/usr/bin/time -v "$bin" --db "sqlite:$db" --calibration "$calibration" -v run --mode all --once --threads "$cpus" "${detection[@]}" \
   2>"$out/day-run.log"
 python3 "$here/score_day.py" "$out/day.tsv" "$db" >"$out/day.json"
 python3 - "$out/day.json" <<'PY'

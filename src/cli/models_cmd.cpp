@@ -1,5 +1,6 @@
 /// `biosense models check`: every weight file present, with the published
-/// SHA-256, and the ones the engine and the watch run actually load.
+/// SHA-256, and the ones the engine and the watch run actually load (YuNet's
+/// library where this CPU can run it).
 #include <ostream>
 
 #include <fmt/format.h>
@@ -7,6 +8,7 @@
 #include "biosense/cli/commands.hpp"
 #include "biosense/cli/exit_code.hpp"
 #include "biosense/engine/checksum.hpp"
+#include "biosense/engine/detector.hpp"
 #include "biosense/engine/face_shape.hpp"
 #include "biosense/engine/models.hpp"
 
@@ -30,9 +32,13 @@ int run_models_check(const CommandContext& ctx, const ModelsCheckOptions&) {
     }
   }
   if (ok) {
-    Models::load(ctx.global.models_dir);        // throws ModelError if the weights do not deserialize
+    // Throws ModelError if the weights do not deserialize, or YuNet's library does not load.
+    const bool yunet = detector_runs_here(Detector::Yunet);
+    Models::load(ctx.global.models_dir, false, yunet);
     ShapeModel68::load(ctx.global.models_dir);  // the watch's 68-point landmarks
     ctx.out << "models load: OK\n";
+    if (!yunet)
+      ctx.out << "yunet: this CPU lacks AVX2/FMA, so the pass detects with hog (its library was not loaded)\n";
     return to_int(ExitCode::Ok);
   }
   ctx.log.error("model files are missing or corrupt: run scripts/setup.sh");

@@ -176,6 +176,7 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args, const conf
     if (watch_cmd->parsed()) cli::finish_watch(watch, watch_flags);
     if (alerts_cmds.ack->parsed()) cli::finish_alerts_ack(alerts_ack, alerts_flags);
     if (report_cmd->parsed()) cli::finish_report(report, report_flags);
+    if (calibrate_cmd->parsed()) cli::finish_calibrate(*calibrate_cmd, calibrate, run.decider.detection);
   } catch (const CLI::ParseError& e) {
     std::ostringstream out, err;
     outcome.exit_code = app.exit(e, out, err) == 0 ? 0 : 1;

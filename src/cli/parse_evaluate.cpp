@@ -22,6 +22,11 @@ void add_detection_options(CLI::App* cmd, DetectionOptions& d) {
   cmd->add_option("--jitters", d.jitters, "Average each encoding over this many jittered copies (slower)")
       ->check(CLI::Range(1, 100))
       ->capture_default_str();
+  cmd->add_option(
+         "--max-side", d.max_side,
+         "Detect on each photo shrunk to this longest side (0: full size); landmarks and encodings keep it all")
+      ->check(CLI::Range(0L, 100000L))
+      ->capture_default_str();
   cmd->add_flag("--mirror,!--no-mirror", d.mirror,
                 "Average each encoding with its mirror image's (default); --no-mirror: face_recognition's numbers");
 }
@@ -86,6 +91,22 @@ CLI::App* add_calibrate(CLI::App& app, CalibrateOptions& o) {
          "Also set the decision threshold for this false-match rate (e.g. 1e-3); the pass decides with it")
       ->check(CLI::Range(1e-9, 0.5));
   return cmd;
+}
+
+void finish_calibrate(const CLI::App& cmd, CalibrateOptions& o, const DetectionOptions& pass_detection) {
+  if (!o.from_db) return;
+  auto given = [&cmd](const char* flag) {
+    const CLI::Option* option = cmd.get_option_no_throw(flag);
+    return option != nullptr && option->count() > 0;
+  };
+  DetectionOptions& d = o.detection;
+  if (!given("--detector")) d.detector = pass_detection.detector;
+  if (!given("--upsample")) d.upsample = pass_detection.upsample;
+  if (!given("--retry-detector")) d.retry_detector = pass_detection.retry_detector;
+  if (!given("--retry-upsample")) d.retry_upsample = pass_detection.retry_upsample;
+  if (!given("--jitters")) d.jitters = pass_detection.jitters;
+  if (!given("--mirror")) d.mirror = pass_detection.mirror;  // counts --no-mirror too
+  if (!given("--max-side")) d.max_side = pass_detection.max_side;
 }
 
 }  // namespace biosense::cli

@@ -10,5 +10,9 @@ namespace biosense::cli {
 void add_detection_options(CLI::App* cmd, DetectionOptions& d);
 CLI::App* add_evaluate(CLI::App& app, EvaluateOptions& o);
 CLI::App* add_calibrate(CLI::App& app, CalibrateOptions& o);
+/// After parsing `calibrate --from-db`: each detection setting not given as a
+/// flag is the pass's (`pass_detection`, from the detection.* keys), so the
+/// snapshots are encoded as the benchmarks they are compared with were.
+void finish_calibrate(const CLI::App& cmd, CalibrateOptions& o, const DetectionOptions& pass_detection);
 
 }  // namespace biosense::cli

@@ -158,7 +158,7 @@ std::vector<KeySpec> build_table() {
   t.back().read = [](const Targets& x) -> Value { return x.global.calibration_file; };
 
   // [detection]
-  t.push_back(key("detection.detector", K::Choice, "hog", "BIOSENSE_DETECTOR", "run/consume --detector",
+  t.push_back(key("detection.detector", K::Choice, "yunet", "BIOSENSE_DETECTOR", "run/consume --detector",
                   "hog; yunet (a fast CNN for webcam frames; needs AVX2, else hog with a warning); "
                   "or cnn (dlib's MMOD network: more poses, several times slower)"));
   t.back().choices = {"hog", "yunet", "cnn"};
@@ -202,6 +202,15 @@ std::vector<KeySpec> build_table() {
     deciders(x, [&](DecisionOptions& r) { r.detection.mirror = boolean(v); });
   };
   t.back().read = [](const Targets& x) -> Value { return x.run.decider.detection.mirror; };
+  t.push_back(
+      ranged(key("detection.max_side", K::Integer, "320", "BIOSENSE_DETECTION_MAX_SIDE", "run/consume --max-side",
+                 "Detectors see each photo shrunk to this longest side (landmarks and encodings keep "
+                 "every pixel); 0: full size"),
+             0, 100000));
+  t.back().apply = [](const Value& v, Targets& x) {
+    deciders(x, [&](DecisionOptions& r) { r.detection.max_side = static_cast<long>(integer(v)); });
+  };
+  t.back().read = [](const Targets& x) -> Value { return static_cast<long long>(x.run.decider.detection.max_side); };
   t.push_back(key("detection.enrolment_cnn", K::Boolean, "false", "BIOSENSE_ENROLMENT_CNN",
                   "run/consume --enrolment-cnn/--no-enrolment-cnn",
                   "An enrolment photo where no face is found gets one look by the CNN detector"));

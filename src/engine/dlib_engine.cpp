@@ -144,11 +144,11 @@ Encoding DlibEngine::encode_chip(const RgbImage& chip) {
   return out;
 }
 
-std::vector<dlib::rectangle> DlibEngine::detect_faces(const RgbImage& image, Detector kind, int upsample) {
+std::vector<dlib::rectangle> DlibEngine::detect_faces(const RgbImage& image, Detector kind, int upsample, bool shrink) {
   auto& detector = state_->detectors.at(static_cast<std::size_t>(kind));
   if (!detector) detector = detail::make_face_detector(kind, models_, options_.cnn_max_dimension);
   RgbImage small;
-  const double scale_back = detail::shrink_longest_side(image, options_.detect_max_dimension, small);
+  const double scale_back = detail::shrink_longest_side(image, shrink ? options_.detect_max_dimension : 0, small);
   if (scale_back == 1.0) return detector->detect(image, upsample);
   std::vector<dlib::rectangle> boxes = detector->detect(small, upsample);
   for (auto& box : boxes) box = detail::scaled_rectangle(box, scale_back);
@@ -194,7 +194,7 @@ FaceAnalysis DlibEngine::analyze_image(const RgbImage& original, bool enrolment)
     if (boxes.empty() && options_.retry_upsample >= 0)
       boxes = detect_faces(*image, options_.retry_detector, options_.retry_upsample);
     if (boxes.empty() && enrolment && options_.cnn_for_enrolment && !options_.detects_with_cnn())
-      boxes = detect_faces(*image, Detector::Cnn, 0);
+      boxes = detect_faces(*image, Detector::Cnn, 0, false);  // at its own cap: the last look at a hard photo
   }
   if (boxes.empty()) return result;
 

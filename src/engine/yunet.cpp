@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "biosense/engine/detector.hpp"
 #include "biosense/engine/models.hpp"
 
 namespace biosense {
@@ -61,13 +62,8 @@ std::vector<YunetFace> select_faces(std::vector<YunetFace> faces, int min_confid
   return kept;
 }
 
-bool YunetLibrary::cpu_supported() {
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-}
-
 std::shared_ptr<const YunetLibrary> YunetLibrary::load(const std::filesystem::path& dir) {
-  if (!cpu_supported())
+  if (!detector_runs_here(Detector::Yunet))
     throw ModelError(
         "the YuNet detector needs a CPU with AVX2 and FMA; this one has not (use detection.detector = hog)");
   // The wheel's libfacedetection names its OpenMP runtime by the renamed

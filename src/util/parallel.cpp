@@ -10,8 +10,8 @@ int resolve_threads(int requested) {
   return cores == 0 ? 1 : static_cast<int>(cores);
 }
 
-void limit_blas_threads(int threads) {
-  if (threads > 1 && openblas_set_num_threads != nullptr) openblas_set_num_threads(1);
+void limit_blas_threads(int /*threads*/) {
+  if (openblas_set_num_threads != nullptr) openblas_set_num_threads(1);
 }
 
 }  // namespace biosense

@@ -71,12 +71,18 @@ struct DetectionOptions {
   /// accuracy for 9% more pass time (docs/accuracy.md); --no-mirror gives
   /// face_recognition's exact numbers. The shipped calibration follows it.
   bool mirror = true;
-  /// "hog 0, retry cnn 0" / "hog 1, no retry": for calibration files and logs.
+  /// Detectors see the photo shrunk to this longest side (EngineOptions::
+  /// detect_max_dimension); 0: full size.
+  long max_side = 0;
+  /// "hog 0, retry cnn 0" / "yunet, retry hog 0, at 320 px": for calibration files and logs.
   std::string describe() const {
-    auto name = [](Detector d) { return detector_name(runnable_detector(d)); };
-    return name(detector) + " " + std::to_string(upsample) +
-           (retry_upsample < 0 ? std::string(", no retry")
-                               : ", retry " + name(retry_detector) + " " + std::to_string(retry_upsample));
+    auto look = [](Detector d, int up) {  // YuNet has no upsampling
+      const Detector runs = runnable_detector(d);
+      return detector_name(runs) + (runs == Detector::Yunet ? std::string() : " " + std::to_string(up));
+    };
+    return look(detector, upsample) +
+           (retry_upsample < 0 ? ", no retry" : ", retry " + look(retry_detector, retry_upsample)) +
+           (max_side > 0 ? ", at " + std::to_string(max_side) + " px" : "");
   }
   /// The engine options; a detector this CPU cannot run becomes HOG
   /// (runnable_detector(); cli::warn_detector_fallback() says so at start-up).
@@ -87,6 +93,7 @@ struct DetectionOptions {
     o.retry_upsample = retry_upsample;
     o.jitters = jitters;
     o.mirror = mirror;
+    o.detect_max_dimension = max_side;
   }
 };
 
@@ -141,13 +148,13 @@ struct DecisionOptions {
   /// absent: the calibration file's operating point decides (docs/pass.md).
   std::optional<double> tolerance;
   long lease_seconds = 600;
-  /// face_recognition's detection (HOG 1, no jitter) with mirrored
-  /// encodings, and a second HOG look at upsample 0 for a photo where it finds
-  /// no face (HOG 1's pyramid has no level at the photo's own scale; on the
-  /// simulated day that look finds 7 more faces and changes nothing where
-  /// HOG 1 found one: docs/pass.md). `--retry-detector cnn` makes the second
-  /// look `evaluate`'s CNN; `--retry-upsample -1` is face_recognition's.
-  DetectionOptions detection{Detector::Hog, 1, Detector::Hog, 0, 1, true};
+  /// YuNet on each photo shrunk to 320 px (webcam frames: a third of HOG's
+  /// CPU, as many faces and second faces found: docs/performance.md, "A
+  /// detector for webcam frames"), mirrored encodings, and a second look by
+  /// HOG at upsample 0 where it finds no face. Where the CPU lacks AVX2 the
+  /// first look is HOG at upsample 1 (face_recognition's). `--retry-upsample
+  /// -1` never looks twice.
+  DetectionOptions detection{Detector::Yunet, 1, Detector::Hog, 0, 1, true, 320};
   /// Enrolment photos where the detection finds no face get one look by the
   /// CNN detector (EngineOptions::cnn_for_enrolment). Off by default: the
   /// benchmarks it approves are weak (docs/pass.md, "Enrolment photos").

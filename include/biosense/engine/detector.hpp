@@ -25,12 +25,24 @@ std::string detector_name(Detector d);
 /// The detector a name means (lower case, as detector_name() spells it); nullopt for any other text.
 std::optional<Detector> parse_detector(std::string_view name);
 
-/// Whether `d` can run on this CPU: YuNet's prebuilt library executes AVX2
-/// and FMA instructions (illegal instruction without); HOG and CNN run anywhere.
+/// The instruction-set extensions a detector may need.
+struct CpuFeatures {
+  bool avx2 = false;
+  bool fma = false;
+  static CpuFeatures of_this_machine();
+};
+
+/// Whether `d` can run on `cpu`: YuNet's prebuilt library executes AVX2 and
+/// FMA instructions (illegal instruction without); HOG and CNN run anywhere.
+bool detector_runs_on(Detector d, const CpuFeatures& cpu);
+/// detector_runs_on(d, CpuFeatures::of_this_machine()).
 bool detector_runs_here(Detector d);
 /// `d`, or HOG where `d` cannot run on this CPU (detector_runs_here()): the
 /// fallback every command applies at start-up, with a warning.
 Detector runnable_detector(Detector d);
+/// That warning, for a command asked to detect with `asked` on `cpu`; empty
+/// when `asked` runs there.
+std::string fallback_warning(Detector asked, const CpuFeatures& cpu);
 
 /// One thread's face detector. Not thread-safe: one instance per engine.
 class FaceDetector {

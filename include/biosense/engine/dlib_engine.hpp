@@ -44,9 +44,10 @@ struct EngineOptions {
   /// 800); boxes are mapped back. Faces under ~80 px in such a large photo are
   /// then missed by the CNN. 0: no cap.
   long cnn_max_dimension = 800;
-  /// Every detector sees the photo shrunk to this longest side (after
-  /// max_dimension); boxes are mapped back, and landmarks and encodings use
-  /// the unshrunk photo. 0: detect at full size.
+  /// The detector and the second try see the photo shrunk to this longest
+  /// side (after max_dimension; not cnn_for_enrolment's look, which has
+  /// cnn_max_dimension); boxes are mapped back, and landmarks and encodings
+  /// use the unshrunk photo. 0: detect at full size.
   long detect_max_dimension = 0;
   ImageLimits limits;
 
@@ -113,8 +114,8 @@ class DlibEngine final : public FaceEngine {
   /// when options_.mirror).
   EncodedChips encode_chips(const std::vector<RgbImage>& chips);
   AnalysisResult decode_and_analyze(const std::uint8_t* data, std::size_t size, bool enrolment);
-  /// The faces `kind` finds in `image`, seen at detect_max_dimension.
-  std::vector<dlib::rectangle> detect_faces(const RgbImage& image, Detector kind, int upsample);
+  /// The faces `kind` finds in `image`, seen at detect_max_dimension (with `shrink`).
+  std::vector<dlib::rectangle> detect_faces(const RgbImage& image, Detector kind, int upsample, bool shrink = true);
 
   std::shared_ptr<const Models> models_;
   EngineOptions options_;

@@ -51,8 +51,6 @@ dlib::rectangle hog_box(const dlib::rectangle& yunet_box);
 /// lazy global set-up once on a blank frame before any thread can.
 class YunetLibrary {
  public:
-  /// Whether this CPU has AVX2 and FMA, which the prebuilt library executes.
-  static bool cpu_supported();
   /// Loads kYunetOpenMp then kYunetLibrary from `dir`. Throws ModelError
   /// when a file is missing or cannot be loaded, or the CPU cannot run it.
   /// The libraries stay loaded for the life of the process.

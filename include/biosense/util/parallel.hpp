@@ -51,8 +51,10 @@ auto lend_each(const std::vector<T>& items) {
   return [&items, next] { return items.at((*next)++ % items.size()); };
 }
 
-/// Limits BLAS (OpenBLAS) to one thread when we run our own worker threads,
-/// so the two do not oversubscribe the cores. No-op with another BLAS.
+/// Limits BLAS (OpenBLAS) to one thread: our engines are the parallelism
+/// (`threads` of them), and an encoder whose OpenBLAS spreads over idle cores
+/// spins them for little gain (one engine, --threads 1 on 2 cores: 1.6x the
+/// CPU per snapshot; docs/performance.md). No-op with another BLAS.
 void limit_blas_threads(int threads);
 
 }  // namespace biosense
