@@ -85,7 +85,7 @@ struct DetectionOptions {
            (max_side > 0 ? ", at " + std::to_string(max_side) + " px" : "");
   }
   /// The engine options; a detector this CPU cannot run becomes HOG
-  /// (runnable_detector(); cli::warn_detector_fallback() says so at start-up).
+  /// (runnable_detector(); cli::load_models_for() says so at start-up).
   void apply_to(EngineOptions& o) const {
     o.detector = runnable_detector(detector);
     o.upsample = upsample;

@@ -25,12 +25,13 @@ inline constexpr std::size_t kYunetResultBytes = 0x9000;
 
 struct YunetFace {
   dlib::rectangle box;  ///< YuNet's own box (taller than HOG's; hog_box() maps it)
-  int confidence = 0;   ///< 0-100; the library returns faces from 50 up
+  int confidence = 0;   ///< 0-100; the library returns boxes from about 20 up
 };
 
 /// Below this confidence YuNet's boxes are not faces often enough to count:
 /// on webcam-dev every real face scored 90 or more and every box under 50 was
-/// background; on celeba-dev, 70 keeps a face in 922 of 935 photos (HOG: 893)
+/// background; on celeba-dev at full size, 70 keeps a face in 922 of 935 photos
+/// (HOG: 893)
 /// (docs/performance.md, "A detector for webcam frames").
 inline constexpr int kYunetMinConfidence = 70;
 

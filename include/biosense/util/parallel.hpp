@@ -53,8 +53,8 @@ auto lend_each(const std::vector<T>& items) {
 
 /// Limits BLAS (OpenBLAS) to one thread: our engines are the parallelism
 /// (`threads` of them), and an encoder whose OpenBLAS spreads over idle cores
-/// spins them for little gain (one engine, --threads 1 on 2 cores: 1.6x the
-/// CPU per snapshot; docs/performance.md). No-op with another BLAS.
+/// spins them for no gain (one engine, --threads 1 on 2 cores: 2-3x the
+/// CPU per snapshot, no faster; docs/performance.md). No-op with another BLAS.
 void limit_blas_threads(int threads);
 
 }  // namespace biosense
