@@ -12,6 +12,7 @@
 #include "biosense/engine/dlib_engine.hpp"
 #include "biosense/queue/consumer.hpp"
 #include "biosense/storage/db_url.hpp"
+#include "biosense/util/host_identity.hpp"
 #include "biosense/util/parallel.hpp"
 #include "biosense/util/signals.hpp"
 #include "calibration_choice.hpp"
@@ -19,12 +20,6 @@
 
 namespace biosense {
 namespace {
-
-std::string this_host() {
-  char buf[256] = {};
-  if (gethostname(buf, sizeof buf - 1) != 0) return "localhost";
-  return buf;
-}
 
 std::vector<queue::QueueBinding> bindings(const ConsumeOptions& o) {
   std::vector<queue::QueueBinding> out;
@@ -58,7 +53,7 @@ int run_consume(const CommandContext& ctx, const ConsumeOptions& o) {
   base.queues = bindings(o);
   base.prefetch = static_cast<std::uint16_t>(o.prefetch);
   base.max_attempts = o.max_attempts;
-  base.host = this_host();
+  base.host = claim_host();
   base.lease = std::chrono::seconds(o.decider.lease_seconds);
   base.policy = o.decider.policy(calibration_spec);
   ctx.log.debug(cli::describe_threshold(o.decider.tolerance, calibration_spec));

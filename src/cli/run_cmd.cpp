@@ -12,6 +12,7 @@
 #include "biosense/pass/pass.hpp"
 #include "biosense/pass/pass_log.hpp"
 #include "biosense/storage/db_url.hpp"
+#include "biosense/util/host_identity.hpp"
 #include "biosense/util/json.hpp"
 #include "biosense/util/parallel.hpp"
 #include "biosense/util/signals.hpp"
@@ -20,12 +21,6 @@
 
 namespace biosense {
 namespace {
-
-std::string host_name() {
-  char buf[256] = {};
-  if (gethostname(buf, sizeof buf - 1) != 0) return "localhost";
-  return buf;
-}
 
 std::string optional_number(const std::optional<double>& v, int digits) {
   return v ? fmt::format("{:.{}f}", *v, digits) : "-";
@@ -69,7 +64,7 @@ class PassRunner {
     p.data_dir = o.decider.data_dir;
     p.keep_files = o.decider.keep_files;
     p.lease = std::chrono::seconds(o.decider.lease_seconds);
-    p.host = host_name();
+    p.host = claim_host();
     p.worker = fmt::format("{}:{}", p.host, getpid());
     p.policy = o.decider.policy(spec_);
     std::function<void(const Decision&)> print;
