@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <thread>
 
 #include "biosense/cli/invocation.hpp"
 #include "biosense/engine/detector.hpp"
@@ -191,4 +192,47 @@ TEST_CASE("YuNet finds every face of the misc photos, a second person too, and n
   CHECK(faces_in("misc/deepface/couple.jpg") == 2);
   CHECK(faces_in(kWebcamFrame) == 1);
   CHECK(std::get<FaceAnalysis>(engine.analyze(biosense::test::flat_png(640, 480, 90, 120, 200))).faces.empty());
+}
+
+TEST_CASE("YuNet in parallel engine threads finds what one thread finds", "[detector][slow]") {
+  if (!detector_runs_here(Detector::Yunet)) {
+    WARN("this CPU cannot run YuNet (no AVX2/FMA): nothing to check");
+    return;
+  }
+  // One library, shared by every engine (as the pass's threads and the
+  // consumers share it): the detections must not depend on the others.
+  const std::vector<std::filesystem::path> files{data_file(kWebcamFrame),
+                                                 data_file("misc/face_recognition/two_people.jpg"),
+                                                 data_file("misc/deepface/couple.jpg")};
+  const auto library = YunetLibrary::load(yunet_models()->directory());
+  auto decode = [](const std::filesystem::path& file) {
+    const Bytes bytes = read_bytes(file);
+    return std::get<RgbImage>(decode_image(bytes.data(), bytes.size(), ImageLimits{}));
+  };
+  std::vector<std::vector<std::vector<long>>> expected;
+  for (const auto& file : files) {
+    const RgbImage image = decode(file);
+    std::vector<std::vector<long>> boxes;
+    for (const auto& face : library->detect(image))
+      boxes.push_back({face.box.left(), face.box.top(), face.box.right(), face.box.bottom(), face.confidence});
+    expected.push_back(boxes);
+  }
+  std::vector<int> mismatches(3, 0);
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < mismatches.size(); ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 10; ++round) {
+        for (std::size_t i = 0; i < files.size(); ++i) {
+          const RgbImage image = decode(files[i]);
+          std::vector<std::vector<long>> boxes;
+          for (const auto& face : library->detect(image))
+            boxes.push_back({face.box.left(), face.box.top(), face.box.right(), face.box.bottom(), face.confidence});
+          if (boxes != expected[i]) ++mismatches[t];
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (int m : mismatches) CHECK(m == 0);
+  for (const auto& boxes : expected) CHECK_FALSE(boxes.empty());
 }
