@@ -730,7 +730,7 @@ int main(int argc, char** argv) {
       std::cerr << "no photos in " << cfg.photos << "\n";
       return 1;
     }
-    biosense::limit_blas_threads(cfg.threads);
+    biosense::limit_blas_threads();
 
     auto models = biosense::Models::load({}, cfg.detector == "cnn", cfg.detector == "yunet");
     std::vector<std::unique_ptr<Worker>> workers;

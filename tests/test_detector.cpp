@@ -209,26 +209,21 @@ TEST_CASE("YuNet in parallel engine threads finds what one thread finds", "[dete
     const Bytes bytes = read_bytes(file);
     return std::get<RgbImage>(decode_image(bytes.data(), bytes.size(), ImageLimits{}));
   };
-  std::vector<std::vector<std::vector<long>>> expected;
-  for (const auto& file : files) {
-    const RgbImage image = decode(file);
+  auto boxes_in = [&](const std::filesystem::path& file) {
     std::vector<std::vector<long>> boxes;
-    for (const auto& face : library->detect(image))
+    for (const auto& face : library->detect(decode(file)))
       boxes.push_back({face.box.left(), face.box.top(), face.box.right(), face.box.bottom(), face.confidence});
-    expected.push_back(boxes);
-  }
+    return boxes;
+  };
+  std::vector<std::vector<std::vector<long>>> expected;
+  for (const auto& file : files) expected.push_back(boxes_in(file));
   std::vector<int> mismatches(3, 0);
   std::vector<std::thread> threads;
   for (std::size_t t = 0; t < mismatches.size(); ++t) {
     threads.emplace_back([&, t] {
       for (int round = 0; round < 10; ++round) {
-        for (std::size_t i = 0; i < files.size(); ++i) {
-          const RgbImage image = decode(files[i]);
-          std::vector<std::vector<long>> boxes;
-          for (const auto& face : library->detect(image))
-            boxes.push_back({face.box.left(), face.box.top(), face.box.right(), face.box.bottom(), face.confidence});
-          if (boxes != expected[i]) ++mismatches[t];
-        }
+        for (std::size_t i = 0; i < files.size(); ++i)
+          if (boxes_in(files[i]) != expected[i]) ++mismatches[t];
       }
     });
   }

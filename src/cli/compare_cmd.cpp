@@ -54,7 +54,7 @@ int run_compare(const CommandContext& ctx, const CompareOptions& options) {
   const auto known_files = list_images(options.known);
   const auto unknown_files = list_images(options.unknown);
   const int threads = resolve_threads(options.cpus);
-  limit_blas_threads(threads);
+  limit_blas_threads();
 
   // face_recognition's detection (one HOG look) unless --detector says otherwise.
   const DetectionOptions detection{options.detector, options.upsample, Detector::Hog, -1, 1, options.mirror};

@@ -40,7 +40,7 @@ int run_consume(const CommandContext& ctx, const ConsumeOptions& o) {
   const std::string db_url = resolve_db_url_from_environment(ctx.global.db_url);
   const std::string db_shown = parse_db_url(db_url).redacted();  // UsageError before loading anything
 
-  limit_blas_threads(o.consumers);
+  limit_blas_threads();
   EngineOptions engine;
   o.decider.apply_to(engine);
   const auto models = cli::load_models_for(ctx, o.decider.detection, engine);

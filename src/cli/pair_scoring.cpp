@@ -13,7 +13,7 @@ ScoredPairsFile score_pairs_file(const CommandContext& ctx, const std::string& p
                                  int cpus, const DetectionOptions& detection) {
   ScoredPairsFile out{read_pairs_file(pairs), {}};
   const int threads = resolve_threads(cpus);
-  limit_blas_threads(threads);
+  limit_blas_threads();
   EngineOptions options;
   detection.apply_to(options);
   EnginePool pool(cli::load_models_for(ctx, detection, options), options, threads);

@@ -102,10 +102,9 @@ CLI::App* add_compare(CLI::App& app, CompareOptions& o) {
   cmd->add_option("--upsample", o.upsample, "HOG upsampling passes (finds smaller faces, slower)")
       ->check(CLI::Range(0, 3))
       ->capture_default_str();
-  static const std::map<std::string, Detector> kDetectors{{"hog", Detector::Hog}, {"yunet", Detector::Yunet}};
   cmd->add_option("--detector", o.detector,
                   "hog (face_recognition's, the default) or yunet (several times faster; needs AVX2, else hog)")
-      ->transform(CLI::CheckedTransformer(kDetectors, CLI::ignore_case));
+      ->transform(cli::detector_choices({Detector::Hog, Detector::Yunet}));
   cmd->add_flag(
       "--mirror", o.mirror,
       "Average each encoding with its mirror image's, as the pass does (default: face_recognition's numbers)");

@@ -4,17 +4,22 @@
 
 namespace biosense::cli {
 
+CLI::CheckedTransformer detector_choices(std::initializer_list<Detector> detectors) {
+  std::map<std::string, Detector> names;
+  for (Detector d : detectors) names.emplace(detector_name(d), d);
+  return CLI::CheckedTransformer(names, CLI::ignore_case);
+}
+
 void add_detection_options(CLI::App* cmd, DetectionOptions& d) {
-  static const std::map<std::string, Detector> kDetectors{
-      {"hog", Detector::Hog}, {"yunet", Detector::Yunet}, {"cnn", Detector::Cnn}};
+  const auto all = detector_choices({Detector::Hog, Detector::Yunet, Detector::Cnn});
   cmd->add_option("--detector", d.detector,
                   "hog; yunet (fast, for webcam frames; needs AVX2); or cnn (dlib's MMOD network: much slower)")
-      ->transform(CLI::CheckedTransformer(kDetectors, CLI::ignore_case));
+      ->transform(all);
   cmd->add_option("--upsample", d.upsample, "Upsampling passes before detection (finds smaller faces, slower)")
       ->check(CLI::Range(0, 3))
       ->capture_default_str();
   cmd->add_option("--retry-detector", d.retry_detector, "Detector for the second try (hog, yunet or cnn)")
-      ->transform(CLI::CheckedTransformer(kDetectors, CLI::ignore_case));
+      ->transform(all);
   cmd->add_option("--retry-upsample", d.retry_upsample,
                   "When no face is found, detect again with this many passes (-1: never)")
       ->check(CLI::Range(-1, 3))

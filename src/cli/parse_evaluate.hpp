@@ -6,6 +6,8 @@
 
 namespace biosense::cli {
 
+/// The transformer of a --detector flag: `detectors` by detector_name(), any case.
+CLI::CheckedTransformer detector_choices(std::initializer_list<Detector> detectors);
 /// --detector, --upsample and --retry-upsample.
 void add_detection_options(CLI::App* cmd, DetectionOptions& d);
 CLI::App* add_evaluate(CLI::App& app, EvaluateOptions& o);

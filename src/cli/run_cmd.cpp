@@ -48,7 +48,7 @@ class PassRunner {
     url_ = resolve_db_url_from_environment(ctx.global.db_url);
     shown_ = parse_db_url(url_).redacted();  // UsageError before loading anything
     const int threads = resolve_threads(o.threads);
-    limit_blas_threads(threads);
+    limit_blas_threads();
     EngineOptions engine;
     o.decider.apply_to(engine);
     const auto models = cli::load_models_for(ctx, o.decider.detection, engine);

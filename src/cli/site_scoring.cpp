@@ -37,7 +37,7 @@ SiteScores score_site(const CommandContext& ctx, std::size_t max_snapshots, int 
         out.database, version));
 
   const int threads = resolve_threads(cpus);
-  limit_blas_threads(threads);
+  limit_blas_threads();
   EnginePool pool(cli::load_models_for(ctx, detection, options), options, threads);
   ctx.log.info(fmt::format("{}: {} agent(s) with a benchmark; encoding up to {} decided snapshot(s) on {} thread(s)",
                            out.database, benchmarks.size(), max_snapshots, threads));

@@ -42,7 +42,7 @@ int run_watch_command(const CommandContext& ctx, const WatchCommandOptions& o) {
       throw UsageError(fmt::format("--at: {}", e.what()));
     }
   }
-  limit_blas_threads(1);
+  limit_blas_threads();
   FaceShapeEngine engine(Models::load(ctx.global.models_dir), ShapeModel68::load(ctx.global.models_dir));
   const auto store = open_watch_store(url);
   ctx.log.debug(

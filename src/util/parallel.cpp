@@ -10,7 +10,7 @@ int resolve_threads(int requested) {
   return cores == 0 ? 1 : static_cast<int>(cores);
 }
 
-void limit_blas_threads(int /*threads*/) {
+void limit_blas_threads() {
   if (openblas_set_num_threads != nullptr) openblas_set_num_threads(1);
 }
 

@@ -51,10 +51,10 @@ auto lend_each(const std::vector<T>& items) {
   return [&items, next] { return items.at((*next)++ % items.size()); };
 }
 
-/// Limits BLAS (OpenBLAS) to one thread: our engines are the parallelism
-/// (`threads` of them), and an encoder whose OpenBLAS spreads over idle cores
+/// Limits BLAS (OpenBLAS) to one thread: our engines are the parallelism,
+/// and an encoder whose OpenBLAS spreads over idle cores
 /// spins them for no gain (one engine, --threads 1 on 2 cores: 2-3x the
 /// CPU per snapshot, no faster; docs/performance.md). No-op with another BLAS.
-void limit_blas_threads(int threads);
+void limit_blas_threads();
 
 }  // namespace biosense
